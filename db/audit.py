@@ -1,0 +1,33 @@
+"""The append-only audit log: rows are only ever added."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from db.models import AuditLog
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    old_value: str | None = None,
+    new_value: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditLog(
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            old_value=old_value,
+            new_value=new_value,
+            details=details or {},
+        )
+    )

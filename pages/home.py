@@ -1,0 +1,27 @@
+import datetime as dt
+
+import streamlit as st
+
+from db.views import overview
+from ui.frame import engine, require_role
+from ui.i18n import TOKYO, tr
+
+account = require_role(("admin", "organizer", "liaison"))
+now = dt.datetime.now(TOKYO)
+figures = overview(engine(), now.date())
+
+st.title(tr("home.title"))
+st.caption(tr("home.as_of", date=now.strftime("%Y-%m-%d %H:%M")))
+if figures.members == 0 and figures.waiting == 0:
+    st.info(tr("home.empty"))
+
+columns = st.columns(4)
+columns[0].metric(tr("home.members"), f"{figures.members:,}")
+columns[1].metric(tr("home.new_this_month"), f"{figures.new_this_month:,}")
+if account.role == "liaison":
+    st.caption(tr("home.liaison_note"))
+else:
+    columns[2].metric(tr("home.pending"), f"{figures.waiting:,}")
+    if figures.oldest_waiting_since is not None:
+        days = (dt.datetime.now(dt.UTC).replace(tzinfo=None) - figures.oldest_waiting_since).days
+        columns[3].metric(tr("home.oldest_waiting"), f"{days:,}")

@@ -1,0 +1,48 @@
+"""The UI language in session state and the translation helper for pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from core.errors import DomainError
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+
+
+def lang() -> str:
+    value = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def tr(key: str, **params: Any) -> str:
+    return t(key, lang(), **params)
+
+
+def error_text(error: DomainError) -> str:
+    params = {k: local_time(v) if isinstance(v, dt.datetime) else v for k, v in error.params.items()}
+    return tr(error.key, **params)
+
+
+def local_time(value: dt.datetime | None) -> str:
+    """A naive-UTC timestamp shown in Japan time."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=dt.UTC).astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+
+
+def language_switch() -> None:
+    st.session_state.setdefault("lang", DEFAULT_LANGUAGE)
+    st.sidebar.segmented_control(
+        tr("app.language"),
+        options=list(LANGUAGES),
+        format_func=LANGUAGE_NAMES.get,
+        key="lang",
+        selection_mode="single",
+        required=True,
+    )
