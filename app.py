@@ -1,6 +1,13 @@
-"""Entry point: page config, login, the pages each role may use, and the shared sidebar."""
+"""Entry point: page config, login, the pages each role may use, and the shared sidebar.
+
+The page scripts live in app_pages/, not pages/: Streamlit runs a file of a folder named pages/
+beside the entry script on its own (without this login) for a URL such as /accounts until the first
+st.navigation call of the process, and on every AppTest rerun.
+"""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -12,24 +19,34 @@ from ui.i18n import language_switch, tr
 st.set_page_config(page_title="Alumni Dashboard", page_icon=":material/diversity_3:", layout="wide")
 
 ALL_ROLES = ("admin", "organizer", "liaison")
-# (script, title key, icon, url path, roles that may open it, section key)
+
+
+class PageSpec(NamedTuple):
+    script: str
+    title: str
+    icon: str
+    url_path: str
+    roles: tuple[str, ...]
+    section: str
+
+
 PAGES = (
-    ("pages/home.py", "home.title", ":material/home:", "home", ALL_ROLES, "app.section.overview"),
-    ("pages/accounts.py", "accounts.title", ":material/manage_accounts:", "accounts", ("admin",), "app.section.admin"),
+    PageSpec("app_pages/home.py", "home.title", ":material/home:", "home", ALL_ROLES, "app.section.overview"),
+    PageSpec("app_pages/accounts.py", "accounts.title", ":material/manage_accounts:", "accounts", ("admin",),
+             "app.section.admin"),
 )
 
 
 def pages_for(role: str) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
-    for script, title, icon, url_path, roles, section in PAGES:
-        if role in roles:
-            page = st.Page(script, title=tr(title), icon=icon, url_path=url_path)
-            sections.setdefault(tr(section), []).append(page)
+    for spec in PAGES:
+        if role in spec.roles:
+            page = st.Page(spec.script, title=tr(spec.title), icon=spec.icon, url_path=spec.url_path)
+            sections.setdefault(tr(spec.section), []).append(page)
     return sections
 
 
 db = engine()
-navigation_box = st.sidebar.container()
 language_switch()
 authenticator = auth.authenticator(db)
 account = auth.signed_in_account(db, authenticator)
@@ -41,17 +58,12 @@ if account is None:
     navigation = st.navigation([login])
 else:
     sections = pages_for(account.role)
-    # Drawn by hand: Streamlit's own sidebar navigation is off (client.showSidebarNavigation) so that
-    # the pages/ folder is never listed to a visitor before the login decides what they may see.
-    navigation = st.navigation(sections, position="hidden")
-    for section, pages in sections.items():
-        navigation_box.caption(section)
-        for page in pages:
-            navigation_box.page_link(page)
+    navigation = st.navigation(sections)
     auth.open_requested_page([page for pages in sections.values() for page in pages])
     st.sidebar.caption(tr("app.signed_in_as", name=account.display_name, role=tr(f"role.{account.role}")))
-    st.sidebar.button(tr("app.logout"), key="logout", icon=":material/logout:",
-                      on_click=auth.logout, args=(db, authenticator))
+    if st.sidebar.button(tr("app.logout"), key="sidebar_logout", icon=":material/logout:"):
+        auth.logout(db, authenticator)
+        st.rerun()
     if get_setting(db, "demo_mode"):
         st.info(tr("app.demo_banner"), icon=":material/science:")
 
