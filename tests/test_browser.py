@@ -1,0 +1,177 @@
+"""The real server in headless Chromium: login through the form, the role's pages, a refused URL, reload, logout."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core import accounts
+from core.setup import init_database
+from db.engine import make_engine
+from tests.conftest import COOKIE_KEY, ROOT, skip_or_fail
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+USERS = {
+    "boss": ("admin", "boss-password-1"),
+    "sato": ("organizer", "sato-password-1"),
+    "kaisha": ("liaison", "kaisha-password-1"),
+}
+SCREENSHOTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not become healthy in time")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        skip_or_fail("playwright is not installed")
+    url_db = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'alumni.sqlite3'}"
+    engine = make_engine(url_db)
+    init_database(engine)
+    for username, (role, password) in USERS.items():
+        accounts.create_account(engine, username, f"{username} さん", role, password, actor="test")
+    engine.dispose()
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url_db, "ALUMNI_DEMO": "0", "ALUMNI_COOKIE_KEY": COOKIE_KEY}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(base)
+    page.get_by_role("textbox", name="ユーザー名").fill(username)
+    page.get_by_role("textbox", name="パスワード").fill(USERS[username][1])
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_role("heading", name="ホーム").wait_for()
+
+
+def sidebar_links(page) -> list[str]:
+    """The page links in the sidebar (Streamlit draws none while only one page is registered)."""
+    page.get_by_role("button", name="ログアウト").wait_for()
+    nav = page.get_by_test_id("stSidebarNav")
+    if nav.count() == 0:
+        return []
+    return [text.split("\n")[-1].strip() for text in nav.get_by_role("link").all_inner_texts()]
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_the_admin_logs_in_sees_every_page_and_stays_logged_in_after_a_reload(page, server):
+    page.goto(server)
+    page.get_by_role("textbox", name="ユーザー名").wait_for()
+    shoot(page, "login")
+    log_in(page, server, "boss")
+    assert sidebar_links(page) == ["ホーム", "アカウント管理"]
+    page.get_by_role("link", name="アカウント管理").click()
+    page.get_by_role("heading", name="アカウント一覧").wait_for()
+    shoot(page, "accounts")
+    page.reload()
+    page.get_by_role("heading", name="アカウント一覧").wait_for()
+
+
+def test_the_organizer_sees_only_the_organizer_pages(page, server):
+    log_in(page, server, "sato")
+    assert "アカウント管理" not in sidebar_links(page)
+    page.goto(f"{server}/accounts")
+    page.get_by_role("heading", name="ホーム").wait_for()
+    assert page.get_by_role("heading", name="アカウント一覧").count() == 0
+
+
+def test_a_liaison_asking_for_the_accounts_url_gets_the_home_page(page, server):
+    log_in(page, server, "kaisha")
+    page.goto(f"{server}/accounts")
+    page.get_by_role("heading", name="ホーム").wait_for()
+    assert page.get_by_role("heading", name="アカウント一覧").count() == 0
+    assert not page.url.endswith("/accounts")
+    shoot(page, "liaison_home")
+
+
+def test_after_logout_a_reload_shows_the_login_form(page, server):
+    log_in(page, server, "sato")
+    page.get_by_role("button", name="ログアウト").click()
+    page.get_by_role("textbox", name="ユーザー名").wait_for()
+    page.reload()
+    page.get_by_role("textbox", name="ユーザー名").wait_for()
+    assert page.get_by_role("heading", name="ホーム").count() == 0
+
+
+def test_a_wrong_password_shows_a_japanese_message(page, server):
+    page.goto(server)
+    page.get_by_role("textbox", name="ユーザー名").fill("sato")
+    page.get_by_role("textbox", name="パスワード").fill("not-the-password")
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_text("ユーザー名またはパスワードが正しくありません。").wait_for()
