@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from core import accounts
 from core.settings import set_setting
 from db.engine import write_session
 from db.migrate import upgrade
-from db.models import ScreeningQuestion, UserAccount
-
-DEFAULT_QUESTIONS = (
-    ("参加の目的を教えてください", "Why do you want to join?"),
-    (
-        "ソニー在籍を確認できる情報（在籍期間・当時の上長など）",
-        "Information that confirms your time at Sony (years, your manager then, etc.)",
-    ),
-)
+from db.models import UserAccount
+from db.screening import ensure_default_questions
 
 DEMO_ACCOUNTS = (
     ("admin", "デモ管理者", "admin", "admin-demo-2026"),
@@ -39,11 +32,7 @@ def init_database(engine: Engine) -> None:
     """Apply the migrations and create the default screening questions; safe to run again."""
     upgrade(engine)
     with write_session(engine) as session:
-        if session.scalar(select(func.count()).select_from(ScreeningQuestion)) == 0:
-            session.add_all(
-                ScreeningQuestion(text=ja, text_en=en, required=True, position=position)
-                for position, (ja, en) in enumerate(DEFAULT_QUESTIONS)
-            )
+        ensure_default_questions(session)
 
 
 def seed_demo(engine: Engine, members: int = 240, seed: int = 7) -> DemoOutcome:

@@ -1,14 +1,16 @@
 """Loads the bilingual vocabularies (industries, needs/offers, companies, regions).
 
-The data lives in CSV files next to this module (``core/vocab/*.csv``, UTF-8, a BOM is
-tolerated so an admin may edit them in Excel). Every loader is cached; call ``reload()``
-after the files change. Returned containers are shared between callers: do not mutate them.
+The data lives in CSV files in the ``vocab`` folder next to this module (UTF-8; a byte order
+mark is tolerated, so an admin may edit them in a spreadsheet). Every loader is cached; call
+``reload()`` after the files change. Returned containers are shared between callers: do not
+mutate them.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,13 +76,17 @@ def _pick(ja: str, en: str, lang: str) -> str:
 
 
 def _rows(filename: str) -> list[dict[str, str]]:
-    with (VOCAB_DIR / filename).open(encoding="utf-8-sig", newline="") as fh:
-        rows = []
-        for raw in csv.DictReader(fh):
-            row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
-            if any(row.values()):
-                rows.append(row)
-        return rows
+    data = (VOCAB_DIR / filename).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # saved as Shift_JIS by a spreadsheet on Japanese Windows
+        text = data.decode("cp932")
+    rows = []
+    for raw in csv.DictReader(io.StringIO(text, newline="")):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        if any(row.values()):
+            rows.append(row)
+    return rows
 
 
 @functools.cache

@@ -46,20 +46,13 @@ from db.models import (
     SurveyOption,
     SurveyResponse,
 )
+from db.screening import ensure_default_questions
 
 CHUNK_SIZE = 5_000
 HISTORY_MONTHS = 18
 REFERENCE_MEMBERS = 240  # the default size; the survey month is where this many passes 200
 REFERENCE_THRESHOLD = 200
 JST = dt.timedelta(hours=9)
-
-DEFAULT_QUESTIONS = (
-    ("参加の目的を教えてください", "Why do you want to join?"),
-    (
-        "ソニー在籍を確認できる情報（在籍期間・当時の上長など）",
-        "Information that confirms your time at Sony (years, your manager then, etc.)",
-    ),
-)
 
 SURVEY_QUESTION = "ネットワークに期待することは？（複数選択可）"
 SURVEY_OPTIONS = (
@@ -448,8 +441,8 @@ class _Builder:
         return (self.session.scalar(select(func.max(model.id))) or 0) + 1
 
     def _insert(self, model: type, rows: list[dict[str, Any]]) -> None:
-        # render_nulls: every row has the same keys, so each chunk is one executemany even
-        # when some values are None (otherwise rows are regrouped by their None columns).
+        # A Core insert on the table: every row has the same keys and its primary key, so each
+        # chunk is a single executemany (the ORM bulk path would regroup rows by None columns).
         statement = insert(model.__table__)
         for chunk in _chunks(rows):
             self.session.execute(statement, chunk)
@@ -548,25 +541,10 @@ class _Builder:
                 ScreeningQuestion.position, ScreeningQuestion.id
             )
         ).all()
-        if existing:
-            return [(row.id, row.required) for row in existing if row.is_active]
-        first = self._next_id(ScreeningQuestion)
-        created_at = _utc(self.launch - dt.timedelta(days=14), 20 * 60)
-        rows = [
-            {
-                "id": first + position,
-                "text": text,
-                "text_en": text_en,
-                "required": True,
-                "position": position,
-                "is_active": True,
-                "created_at": created_at,
-            }
-            for position, (text, text_en) in enumerate(DEFAULT_QUESTIONS)
-        ]
-        self._insert(ScreeningQuestion, rows)
-        self.result.screening_questions = len(rows)
-        return [(row["id"], True) for row in rows]
+        if not existing:
+            self.result.screening_questions = ensure_default_questions(self.session)
+            return self._questions()
+        return [(row.id, row.required) for row in existing if row.is_active]
 
     def _confirmation(self, company: str | None, submitted: dt.datetime) -> str:
         rng = self.rng

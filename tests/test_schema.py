@@ -4,9 +4,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from core.setup import DEFAULT_QUESTIONS, init_database
+from core.setup import init_database
 from db.engine import make_engine, read_session
 from db.models import Base, ScreeningQuestion
+from db.screening import DEFAULT_QUESTIONS
 
 
 def test_the_migrated_schema_equals_the_models(engine):
