@@ -144,6 +144,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ログイン用クッキーの署名鍵が安全ではありません（{reason}）。32文字以上のランダムな値を設定してください。",
         "The login cookie signing key is not safe ({reason}). Set a random value of at least 32 characters.",
     ),
+    # csv
+    "csv.unreadable": (
+        "CSV ファイルを読み取れません（{reason}）。UTF-8 または Shift_JIS（CP932）の CSV を選んでください。",
+        "The CSV file cannot be read ({reason}). Choose a CSV file in UTF-8 or Shift_JIS (CP932).",
+    ),
+    "csv.empty": ("CSV ファイルに見出し行がありません。", "The CSV file has no header row."),
     "error.generic": ("エラーが発生しました。", "Something went wrong."),
     "common.yes": ("はい", "Yes"),
     "common.no": ("いいえ", "No"),
