@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "network_name": "ソニー アルムナイ ネットワーク",
     "network_name_en": "Sony Alumni Network",
     "demo_mode": False,
+    "k_anonymity": 5,
 }
 
 
