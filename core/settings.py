@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from core.vocab import group_companies
 from db import settings as repo
 from db.audit import record
 from db.engine import read_session, write_session
@@ -15,6 +16,12 @@ DEFAULTS: dict[str, Any] = {
     "network_name_en": "Sony Alumni Network",
     "demo_mode": False,
     "k_anonymity": 5,
+    "eligible_companies": [company.name_ja for company in group_companies()],
+    "public_form_enabled": False,
+    "purpose_of_use": (
+        "ご提供いただいた個人情報は、入会審査、会員名簿の管理、会員同士の紹介およびネットワークからのご連絡にのみ利用し、"
+        "ご本人の同意なく第三者に提供することはありません。会社側窓口には個人を特定できない集計値のみを共有します。"
+    ),
 }
 
 
