@@ -35,7 +35,8 @@ def add_application(engine, *, email="taro@example.jp", name="山田 太郎", co
             former_company=company, currently_working=working, consent_at=submitted_at if consent else None,
             referrer=referrer, needs=["seeking_clients"], offers=[],
         )
-        application.answers = [ApplicationAnswer(question_id=q.id, answer=a) for q, a in zip(questions, answers)]
+        pairs = zip(questions, answers, strict=True)
+        application.answers = [ApplicationAnswer(question_id=q.id, answer=a) for q, a in pairs]
         session.add(application)
         session.flush()
         return application.id
