@@ -19,6 +19,7 @@ from ui.i18n import language_switch, tr
 st.set_page_config(page_title="Alumni Dashboard", page_icon=":material/diversity_3:", layout="wide")
 
 ALL_ROLES = ("admin", "organizer", "liaison")
+STAFF = ("admin", "organizer")
 
 
 class PageSpec(NamedTuple):
@@ -32,6 +33,7 @@ class PageSpec(NamedTuple):
 
 PAGES = (
     PageSpec("app_pages/home.py", "home.title", ":material/home:", "home", ALL_ROLES, "app.section.overview"),
+    PageSpec("app_pages/queue.py", "queue.title", ":material/fact_check:", "queue", STAFF, "app.section.work"),
     PageSpec("app_pages/accounts.py", "accounts.title", ":material/manage_accounts:", "accounts", ("admin",),
              "app.section.admin"),
 )

@@ -8,7 +8,7 @@ import os
 import sys
 
 from core.errors import DomainError
-from core.i18n import t
+from core.i18n import describe, t
 from db.engine import database_url, make_engine
 
 
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except DomainError as error:
-        print(f"{t(error.key, 'ja', **error.params)} / {t(error.key, 'en', **error.params)}", file=sys.stderr)
+        print(f"{describe(error.key, error.params, 'ja')} / {describe(error.key, error.params, 'en')}", file=sys.stderr)
         return 2
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from core.errors import DomainError
-from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, describe, t
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -25,8 +25,7 @@ def tr(key: str, **params: Any) -> str:
 
 
 def error_text(error: DomainError) -> str:
-    params = {k: local_time(v) if isinstance(v, dt.datetime) else v for k, v in error.params.items()}
-    return tr(error.key, **params)
+    return describe(error.key, error.params, lang())
 
 
 def local_time(value: dt.datetime | None) -> str:
