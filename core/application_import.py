@@ -103,6 +103,10 @@ def _questions(engine: Engine) -> dict[str, tuple[int, bool]]:
     return {text: (qid, required) for text, qid, required in rows}
 
 
+def question_texts(engine: Engine) -> list[str]:
+    return list(_questions(engine))
+
+
 def suggest_mapping(engine: Engine, table: CsvTable) -> dict[str, str]:
     return auto_mapping(table.header, FIELDS, _questions(engine))
 

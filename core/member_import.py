@@ -63,6 +63,7 @@ def import_members(
     mapping: dict[str, str] | None = None,
     dry_run: bool = False,
     reason_text: Callable[[Problem], str] = lambda p: p.key,
+    progress: Callable[[float], None] | None = None,
 ) -> ImportSummary:
     """Preview or import members in one transaction; a member whose e-mail is already known is skipped.
 
@@ -74,7 +75,9 @@ def import_members(
     columns = {target: column for column, target in mapping.items() if target != IGNORE}
     problems: list[Problem] = []
     rows: dict[str, dict] = {}
-    for row in table.rows:
+    for index, row in enumerate(table.rows):
+        if progress and index % 1000 == 0:
+            progress(index / max(1, len(table.rows)))
 
         def cell(name: str, cells=row.cells) -> str:
             return cells.get(columns.get(name, ""), "")

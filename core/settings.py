@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "k_anonymity": 5,
     "eligible_companies": [company.name_ja for company in group_companies()],
     "public_form_enabled": False,
+    "import_presets": {"applications": {}, "members": {}},
     "purpose_of_use": (
         "ご提供いただいた個人情報は、入会審査、会員名簿の管理、会員同士の紹介およびネットワークからのご連絡にのみ利用し、"
         "ご本人の同意なく第三者に提供することはありません。会社側窓口には個人を特定できない集計値のみを共有します。"
