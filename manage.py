@@ -6,10 +6,12 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from core.errors import DomainError
 from core.i18n import describe, t
 from db.engine import database_url, make_engine
+from db.models import APPLICATION_STATUSES
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
@@ -59,6 +61,70 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_summary(summary, source: Path) -> None:
+    from core.i18n import describe
+
+    print(f"Encoding: {summary.encoding}; rows: {summary.rows}")
+    for problem in summary.problems:
+        verdict = "rejected" if problem.rejects else "imported"
+        print(f"  row {problem.row}: {describe(problem.key, problem.params, 'en')} ({verdict})")
+    verb = "added" if summary.committed else "would add (dry run, nothing changed)"
+    print(f"{summary.added} {verb}, {summary.already_imported} skipped as already imported, "
+          f"{summary.rejected} rejected.")
+    if summary.rejected_csv:
+        target = source.with_name(f"{source.stem}.rejected.csv")
+        target.write_bytes(summary.rejected_csv)
+        print(f"Rejected rows with the reason: {target}")
+
+
+def _mapping(args: argparse.Namespace) -> dict[str, str] | None:
+    from core.importing import mapping_from_toml
+
+    return mapping_from_toml(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
+
+
+def _reason(problem) -> str:
+    from core.i18n import describe
+
+    return describe(problem.key, problem.params, "ja")
+
+
+def cmd_import_applications(args: argparse.Namespace) -> int:
+    from core.application_import import import_applications
+
+    source = Path(args.file)
+    summary = import_applications(make_engine(), source.read_bytes(), actor="manage.py", mapping=_mapping(args),
+                                  dry_run=args.dry_run, reason_text=_reason)
+    _print_summary(summary, source)
+    return 0
+
+
+def cmd_import_members(args: argparse.Namespace) -> int:
+    from core.member_import import import_members
+
+    source = Path(args.file)
+    summary = import_members(make_engine(), source.read_bytes(), actor="manage.py", mapping=_mapping(args),
+                             dry_run=args.dry_run, reason_text=_reason)
+    _print_summary(summary, source)
+    return 0
+
+
+def cmd_export_applications(args: argparse.Namespace) -> int:
+    from core.exports import applications_csv
+
+    Path(args.out).write_bytes(applications_csv(make_engine(), "manage.py", status=args.status, lang=args.lang))
+    print(f"Wrote {args.out}")
+    return 0
+
+
+def cmd_export_members(args: argparse.Namespace) -> int:
+    from core.exports import members_csv
+
+    Path(args.out).write_bytes(members_csv(make_engine(), "manage.py", lang=args.lang))
+    print(f"Wrote {args.out}")
+    return 0
+
+
 def _safe_url() -> str:
     from sqlalchemy.engine import make_url
 
@@ -85,6 +151,27 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--role", required=True, choices=["admin", "organizer", "liaison"])
     user.add_argument("--name", help="display name (default: the username)")
     user.set_defaults(func=cmd_create_user)
+
+    for name, func, what in (
+        ("import-applications", cmd_import_applications, "applications"),
+        ("import-members", cmd_import_members, "a member roster (join and leave dates)"),
+    ):
+        command = commands.add_parser(name, help=f"import {what} from a CSV file (UTF-8, UTF-8 with BOM or CP932)")
+        command.add_argument("file")
+        command.add_argument("--mapping", help="a TOML column mapping ([columns] header = field), as the page saves")
+        command.add_argument("--dry-run", action="store_true", help="show what would happen and change nothing")
+        command.set_defaults(func=func)
+
+    export = commands.add_parser("export", help="write a CSV export (UTF-8 with BOM, formula-safe)")
+    kinds = export.add_subparsers(dest="kind", required=True, metavar="KIND")
+    applications = kinds.add_parser("applications", help="applications with their flags and decisions")
+    applications.add_argument("--status", choices=APPLICATION_STATUSES)
+    applications.set_defaults(func=cmd_export_applications)
+    members = kinds.add_parser("members", help="members (not erased) with their profiles")
+    members.set_defaults(func=cmd_export_members)
+    for kind in (applications, members):
+        kind.add_argument("--out", required=True, help="the CSV file to write")
+        kind.add_argument("--lang", choices=["ja", "en"], default="ja", help="column headers and labels")
     return parser
 
 
