@@ -34,6 +34,7 @@ class PageSpec(NamedTuple):
 PAGES = (
     PageSpec("app_pages/home.py", "home.title", ":material/home:", "home", ALL_ROLES, "app.section.overview"),
     PageSpec("app_pages/queue.py", "queue.title", ":material/fact_check:", "queue", STAFF, "app.section.work"),
+    PageSpec("app_pages/members.py", "members.title", ":material/groups:", "members", STAFF, "app.section.work"),
     PageSpec("app_pages/imports.py", "import.title", ":material/upload_file:", "imports", STAFF, "app.section.work"),
     PageSpec("app_pages/accounts.py", "accounts.title", ":material/manage_accounts:", "accounts", ("admin",),
              "app.section.admin"),
