@@ -33,10 +33,16 @@ class PageSpec(NamedTuple):
 
 PAGES = (
     PageSpec("app_pages/home.py", "home.title", ":material/home:", "home", ALL_ROLES, "app.section.overview"),
+    PageSpec("app_pages/surveys.py", "surveys.title", ":material/bar_chart:", "surveys", ALL_ROLES,
+             "app.section.overview"),
     PageSpec("app_pages/queue.py", "queue.title", ":material/fact_check:", "queue", STAFF, "app.section.work"),
     PageSpec("app_pages/members.py", "members.title", ":material/groups:", "members", STAFF, "app.section.work"),
     PageSpec("app_pages/imports.py", "import.title", ":material/upload_file:", "imports", STAFF, "app.section.work"),
+    PageSpec("app_pages/survey_admin.py", "survey_admin.title", ":material/ballot:", "survey-admin", STAFF,
+             "app.section.work"),
     PageSpec("app_pages/accounts.py", "accounts.title", ":material/manage_accounts:", "accounts", ("admin",),
+             "app.section.admin"),
+    PageSpec("app_pages/settings.py", "settings.title", ":material/settings:", "settings", ("admin",),
              "app.section.admin"),
 )
 
@@ -57,9 +63,12 @@ account = auth.signed_in_account(db, authenticator)
 
 if account is None:
     auth.remember_requested_page()
-    login = st.Page(lambda: auth.login_page(db, authenticator), title=tr("login.title"),
-                    icon=":material/login:", url_path="login")
-    navigation = st.navigation([login])
+    visitor_pages = [st.Page(lambda: auth.login_page(db, authenticator), title=tr("login.title"),
+                             icon=":material/login:", url_path="login")]
+    if get_setting(db, "public_form_enabled"):
+        visitor_pages.append(st.Page("app_pages/apply.py", title=tr("apply.title"), icon=":material/how_to_reg:",
+                                     url_path="apply"))
+    navigation = st.navigation(visitor_pages)
 else:
     sections = pages_for(account.role)
     navigation = st.navigation(sections)

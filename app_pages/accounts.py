@@ -3,7 +3,6 @@ import streamlit as st
 
 from core import accounts
 from core.errors import DomainError, PasswordsDiffer
-from core.settings import get_setting, set_setting
 from db.models import ROLES
 from ui.frame import data_changed, engine, flash, require_role, show_flash
 from ui.i18n import error_text, local_time, tr
@@ -96,12 +95,3 @@ with edit_column:
         elif st.button(tr("accounts.enable"), key="accounts_enable", icon=":material/check_circle:"):
             attempt(lambda: accounts.set_active(db, chosen.username, True, actor=admin.username),
                     "accounts.enabled", username=chosen.username)
-
-st.divider()
-demo_mode = get_setting(db, "demo_mode")
-wanted = st.toggle(tr("accounts.demo_mode"), value=demo_mode, key="accounts_demo_mode",
-                   help=tr("accounts.demo_mode_help"))
-if wanted != demo_mode:
-    set_setting(db, "demo_mode", wanted, actor=admin.username)
-    data_changed()
-    flash(tr("accounts.demo_mode_saved"))

@@ -102,7 +102,7 @@ def logout(engine: Engine, auth: stauth.Authenticate) -> None:
 def remember_requested_page() -> None:
     """Keep the page a visitor asked for, to open it once they have logged in."""
     path = urlparse(st.context.url or "").path.strip("/")
-    if path and path != "login":
+    if path and path not in ("login", "apply"):
         st.session_state.setdefault(REQUESTED_PAGE_KEY, path)
 
 
