@@ -5,7 +5,7 @@ from core import accounts
 from core.errors import DomainError, PasswordsDiffer
 from db.models import ROLES
 from ui.frame import data_changed, engine, flash, require_role, show_flash
-from ui.i18n import error_text, local_time, tr
+from ui.i18n import error_text, local_time, tr, wkey
 
 admin = require_role(("admin",))
 db = engine()
@@ -52,7 +52,7 @@ with add_column, st.form("accounts_add", clear_on_submit=True):
                              help=tr("accounts.username_help"))
     name = st.text_input(tr("accounts.col.name"), key="accounts_new_name")
     role = st.selectbox(tr("accounts.col.role"), ROLES, format_func=lambda r: tr(f"role.{r}"),
-                        index=1, key="accounts_new_role")
+                        index=1, key=wkey("accounts_new_role"))
     password = st.text_input(tr("accounts.password"), type="password", key="accounts_new_password",
                              help=tr("accounts.password_help"))
     repeat = st.text_input(tr("accounts.password_repeat"), type="password", key="accounts_new_repeat")
@@ -71,7 +71,7 @@ with edit_column:
     if chosen is not None:
         with st.form("accounts_role"):
             new_role = st.selectbox(tr("accounts.col.role"), ROLES, index=ROLES.index(chosen.role),
-                                    format_func=lambda r: tr(f"role.{r}"), key="accounts_edit_role")
+                                    format_func=lambda r: tr(f"role.{r}"), key=wkey("accounts_edit_role"))
             if st.form_submit_button(tr("accounts.change_role")):
                 attempt(lambda: accounts.change_role(db, chosen.username, new_role, actor=admin.username),
                         "accounts.role_changed", username=chosen.username)

@@ -4,7 +4,7 @@ from core import intake, vocab
 from core.screening import OTHER_COMPANY
 from core.settings import get_setting
 from ui.frame import engine
-from ui.i18n import lang, tr
+from ui.i18n import lang, tr, wkey
 
 MAX_SUBMISSIONS = 3
 db = engine()
@@ -33,21 +33,21 @@ with st.form("apply_form"):
     full_name = st.text_input(tr("field.full_name") + " *", key="apply_full_name")
     name_kana = st.text_input(tr("field.name_kana"), key="apply_name_kana")
     email = st.text_input(tr("field.email") + " *", key="apply_email")
-    company = st.selectbox(tr("field.former_company") + " *", companies, index=None, key="apply_company",
+    company = st.selectbox(tr("field.former_company") + " *", companies, index=None, key=wkey("apply_company"),
                            placeholder=tr("common.choose"))
     division = st.text_input(tr("field.former_division"), key="apply_division")
-    working = st.radio(tr("apply.working") + " *", [True, False], index=None, horizontal=True, key="apply_working",
-                       format_func=lambda v: tr("common.yes") if v else tr("common.no"))
+    working = st.radio(tr("apply.working") + " *", [True, False], index=None, horizontal=True,
+                       format_func=lambda v: tr("common.yes") if v else tr("common.no"), key=wkey("apply_working"))
     employer = st.text_input(tr("field.current_employer"), key="apply_employer")
-    industry = st.selectbox(tr("field.industry"), industries, key="apply_industry",
+    industry = st.selectbox(tr("field.industry"), industries, key=wkey("apply_industry"),
                             format_func=lambda c: vocab.label("industry", c, language) if c else tr("members.none"))
-    region = st.selectbox(tr("field.region"), regions, key="apply_region",
+    region = st.selectbox(tr("field.region"), regions, key=wkey("apply_region"),
                           format_func=lambda c: vocab.label("region", c, language) if c else tr("members.none"))
     referrer = st.text_input(tr("apply.referrer"), key="apply_referrer")
-    needs = st.multiselect(tr("field.needs"), vocab.need_tags(), key="apply_needs", placeholder=tr("common.choose"),
-                           format_func=lambda t: vocab.tag_label(t, language))
-    offers = st.multiselect(tr("field.offers"), vocab.offer_tags(), key="apply_offers", placeholder=tr("common.choose"),
-                            format_func=lambda t: vocab.tag_label(t, language))
+    needs = st.multiselect(tr("field.needs"), vocab.need_tags(), key=wkey("apply_needs"),
+                           placeholder=tr("common.choose"), format_func=lambda t: vocab.tag_label(t, language))
+    offers = st.multiselect(tr("field.offers"), vocab.offer_tags(), key=wkey("apply_offers"),
+                            placeholder=tr("common.choose"), format_func=lambda t: vocab.tag_label(t, language))
     answers = {
         q.id: st.text_area((q.text if language == "ja" else q.text_en) + (" *" if q.required else ""),
                            key=f"apply_answer_{q.id}")

@@ -7,7 +7,7 @@ from core import members, vocab
 from core.errors import DomainError
 from core.exports import members_csv
 from ui.frame import data_changed, engine, flash, require_role, show_flash
-from ui.i18n import TOKYO, error_text, lang, tr
+from ui.i18n import TOKYO, error_text, lang, tr, wkey
 
 account = require_role(("admin", "organizer"))
 db = engine()
@@ -39,7 +39,7 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True)
 
 by_id = {m.id: m for m in found}
-chosen = by_id[st.selectbox(tr("members.pick"), list(by_id), key="members_pick",
+chosen = by_id[st.selectbox(tr("members.pick"), list(by_id), key=wkey("members_pick"),
                             format_func=lambda i: f"{by_id[i].full_name} <{by_id[i].email}>")]
 
 with st.form(f"members_edit_{chosen.id}"):
@@ -51,16 +51,16 @@ with st.form(f"members_edit_{chosen.id}"):
     industry = b.selectbox(tr("field.industry"), industries,
                            index=industries.index(chosen.industry_code) if chosen.industry_code in industries else 0,
                            format_func=lambda c: vocab.label("industry", c, language) if c else tr("members.none"),
-                           key="members_industry")
+                           key=wkey("members_industry"))
     region = a.selectbox(tr("field.region"), regions, index=regions.index(chosen.region) if chosen.region in regions
                          else 0, format_func=lambda c: vocab.label("region", c, language) if c else tr("members.none"),
-                         key="members_region")
+                         key=wkey("members_region"))
     needs = b.multiselect(tr("field.needs"), vocab.need_tags(), [t for t in chosen.needs if t in vocab.need_tags()],
-                          format_func=lambda t: vocab.tag_label(t, language), key="members_needs",
+                          format_func=lambda t: vocab.tag_label(t, language), key=wkey("members_needs"),
                           placeholder=tr("common.choose"))
     offers = a.multiselect(tr("field.offers"), vocab.offer_tags(),
                            [t for t in chosen.offers if t in vocab.offer_tags()],
-                           format_func=lambda t: vocab.tag_label(t, language), key="members_offers",
+                           format_func=lambda t: vocab.tag_label(t, language), key=wkey("members_offers"),
                            placeholder=tr("common.choose"))
     matching = b.checkbox(tr("field.matching_opt_in"), chosen.matching_opt_in, key="members_matching")
     introduce = b.checkbox(tr("field.introduction_opt_in"), chosen.introduction_opt_in, key="members_introduce")

@@ -10,7 +10,7 @@ from core.screening import BLOCKING, DECISIONS, NEEDS_OVERRIDE, OPEN_STATUSES, R
 from db.applications import QueueFilter
 from db.models import APPLICATION_STATUSES
 from ui.frame import data_changed, engine, flash, require_role, show_flash
-from ui.i18n import TOKYO, error_text, lang, local_time, tr
+from ui.i18n import TOKYO, error_text, lang, local_time, tr, wkey
 
 account = require_role(("admin", "organizer"))
 db = engine()
@@ -40,10 +40,10 @@ columns[3].metric(tr("queue.approvals_month"), f"{figures.approvals_this_month:,
 with st.expander(tr("queue.filters"), expanded=True):
     left, middle, right = st.columns(3)
     statuses = left.multiselect(tr("queue.filter_status"), APPLICATION_STATUSES, default=list(OPEN_STATUSES),
-                                format_func=lambda s: tr(f"status.{s}"), key="queue_filter_status",
+                                format_func=lambda s: tr(f"status.{s}"), key=wkey("queue_filter_status"),
                                 placeholder=tr("common.choose"))
     sources = left.multiselect(tr("queue.filter_source"), ["form", "import"],
-                               format_func=lambda s: tr(f"source.{s}"), key="queue_filter_source",
+                               format_func=lambda s: tr(f"source.{s}"), key=wkey("queue_filter_source"),
                                placeholder=tr("common.choose"))
     company = middle.text_input(tr("queue.filter_company"), key="queue_filter_company")
     search = middle.text_input(tr("queue.filter_search"), key="queue_filter_search")
@@ -79,7 +79,7 @@ with st.expander(tr("queue.batch")):
     st.caption(tr("queue.batch_help"))
     open_items = [i for i in items if i.status in OPEN_STATUSES]
     picked = st.multiselect(tr("queue.batch_pick"), [i.id for i in open_items], format_func=label.get,
-                            key="queue_batch_pick", placeholder=tr("common.choose"))
+                            key=wkey("queue_batch_pick"), placeholder=tr("common.choose"))
     if st.button(tr("queue.batch_go"), key="queue_batch_go", disabled=not picked, type="primary"):
         versions = {i.id: i.version for i in open_items}
         result = review.batch_approve(db, [(i, versions[i]) for i in picked], account.username)
@@ -92,7 +92,7 @@ with st.expander(tr("queue.batch")):
                          hide_index=True)
 
 st.subheader(tr("queue.detail"))
-chosen = st.selectbox(tr("queue.pick"), [i.id for i in items], format_func=label.get, key="queue_detail")
+chosen = st.selectbox(tr("queue.pick"), [i.id for i in items], format_func=label.get, key=wkey("queue_detail"))
 try:
     detail = review.detail(db, chosen)
 except DomainError as error:
@@ -152,13 +152,13 @@ targets += [("member", m_id, f"{tr('field.member_id')} {m_id} {name}") for m_id,
 with st.form(f"queue_decide_{item.id}"):
     st.write(tr("queue.decide"))
     decision = st.radio(tr("queue.decision"), DECISIONS, format_func=lambda d: tr(f"decision.{d}"),
-                        horizontal=True, key="queue_decision")
+                        horizontal=True, key=wkey("queue_decision"))
     category = st.selectbox(tr("queue.category"), REJECT_CATEGORIES, format_func=lambda c: tr(f"reject.{c}"),
-                            key="queue_category")
+                            key=wkey("queue_category"))
     note = st.text_area(tr("queue.note"), key="queue_note")
     override = st.text_input(tr("queue.override"), key="queue_override")
     target = st.selectbox(tr("queue.duplicate_of"), targets, format_func=lambda t: t[2], index=None,
-                          key="queue_duplicate_of", placeholder=tr("queue.no_targets") if not targets else
+                          key=wkey("queue_duplicate_of"), placeholder=tr("queue.no_targets") if not targets else
                           tr("common.choose"))
     if st.form_submit_button(tr("queue.submit"), type="primary"):
         try:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from core import accounts
+from core.application_import import import_applications
 from core.setup import init_database
 from db.engine import make_engine
 from tests.conftest import COOKIE_KEY, ROOT, skip_or_fail
@@ -37,6 +38,7 @@ USERS = {
     "kaisha": ("liaison", "kaisha-password-1"),
 }
 SCREENSHOTS = ROOT / "test-artifacts"
+SAMPLE = ROOT.parent / "shared" / "data" / "applications_google_forms_cp932.csv"
 
 
 def free_port() -> int:
@@ -72,6 +74,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     init_database(engine)
     for username, (role, password) in USERS.items():
         accounts.create_account(engine, username, f"{username} さん", role, password, actor="test")
+    if SAMPLE.exists():
+        import_applications(engine, SAMPLE.read_bytes(), actor="test")
     engine.dispose()
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url_db, "ALUMNI_DEMO": "0", "ALUMNI_COOKIE_KEY": COOKIE_KEY}
@@ -104,6 +108,7 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ja-JP")
     page = context.new_page()
     page.set_default_timeout(20_000)
+    page.set_viewport_size({"width": 1400, "height": 2400})
     yield page
     context.close()
 
@@ -135,7 +140,8 @@ def test_the_admin_logs_in_sees_every_page_and_stays_logged_in_after_a_reload(pa
     page.get_by_role("textbox", name="ユーザー名").wait_for()
     shoot(page, "login")
     log_in(page, server, "boss")
-    assert sidebar_links(page) == ["ホーム", "アカウント管理"]
+    links = sidebar_links(page)
+    assert {"ホーム", "申込の審査", "会員", "データの取込", "アカウント管理", "設定"} <= set(links)
     page.get_by_role("link", name="アカウント管理").click()
     page.get_by_role("heading", name="アカウント一覧").wait_for()
     shoot(page, "accounts")
@@ -145,7 +151,9 @@ def test_the_admin_logs_in_sees_every_page_and_stays_logged_in_after_a_reload(pa
 
 def test_the_organizer_sees_only_the_organizer_pages(page, server):
     log_in(page, server, "sato")
-    assert "アカウント管理" not in sidebar_links(page)
+    links = sidebar_links(page)
+    assert {"ホーム", "申込の審査", "会員", "データの取込"} <= set(links)
+    assert not {"アカウント管理", "設定"} & set(links)
     page.goto(f"{server}/accounts")
     page.get_by_role("heading", name="ホーム").wait_for()
     assert page.get_by_role("heading", name="アカウント一覧").count() == 0
@@ -175,3 +183,20 @@ def test_a_wrong_password_shows_a_japanese_message(page, server):
     page.get_by_role("textbox", name="パスワード").fill("not-the-password")
     page.get_by_role("button", name="ログイン").click()
     page.get_by_text("ユーザー名またはパスワードが正しくありません。").wait_for()
+
+
+def test_an_organizer_approves_an_application_in_the_queue(page, server):
+    if not SAMPLE.exists():
+        skip_or_fail("the shared sample data is not beside the checkout")
+    log_in(page, server, "sato")
+    page.get_by_role("link", name="申込の審査").click()
+    page.get_by_role("heading", name="申込の詳細").wait_for()
+    page.get_by_text("元同僚と新しい事業の種を探したい").wait_for()  # the oldest application: 山田 太郎's answer
+    page.get_by_role("radio", name="承認する").wait_for()
+    shoot(page, "queue")
+    page.get_by_role("button", name="判断を記録する").click()
+    page.get_by_text("を「承認」にしました").wait_for()
+    shoot(page, "queue_after_approval")
+    page.get_by_text("English").click()
+    page.get_by_role("heading", name="Application review").wait_for()
+    shoot(page, "queue_en")

@@ -20,6 +20,11 @@ def lang() -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def wkey(name: str) -> str:
+    """A widget key per language: Streamlit keeps a keyed selectbox's shown labels across a language switch."""
+    return name if lang() == DEFAULT_LANGUAGE else f"{name}.{lang()}"
+
+
 def tr(key: str, **params: Any) -> str:
     return t(key, lang(), **params)
 

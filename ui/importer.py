@@ -15,7 +15,7 @@ from core.i18n import describe
 from core.importing import IGNORE, QUESTION_PREFIX, ImportSummary, mapping_from_toml, mapping_to_toml
 from core.settings import get_setting, set_setting
 from ui.frame import data_changed
-from ui.i18n import error_text, lang, tr
+from ui.i18n import error_text, lang, tr, wkey
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def import_panel(engine: Engine, kind: ImportKind) -> None:
 
     presets = dict(get_setting(engine, "import_presets").get(kind.name, {}))
     suggested = kind.suggest(table)
-    chosen = st.selectbox(tr("import.preset"), ["", *presets], key=f"{prefix}_preset",
+    chosen = st.selectbox(tr("import.preset"), ["", *presets], key=wkey(f"{prefix}_preset"),
                           format_func=lambda name: name or tr("import.preset_auto"))
     base = {**suggested, **{c: t for c, t in presets.get(chosen, {}).items() if c in suggested}}
     targets = [*kind.fields, *(QUESTION_PREFIX + q for q in kind.questions), IGNORE]
@@ -87,7 +87,7 @@ def import_panel(engine: Engine, kind: ImportKind) -> None:
         default = base.get(column, IGNORE)
         mapping[column] = grid[index % 3].selectbox(
             column, targets, index=targets.index(default) if default in targets else targets.index(IGNORE),
-            format_func=_target_label, key=f"{prefix}_map_{index}_{chosen}",
+            format_func=_target_label, key=wkey(f"{prefix}_map_{index}_{chosen}"),
         )
     with st.expander(tr("import.preset_save")):
         name = st.text_input(tr("import.preset_name"), key=f"{prefix}_preset_name")
