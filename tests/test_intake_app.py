@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 
 from core import accounts, members
 from core.application_import import import_applications
+from core.importing import mapping_from_toml
+from core.settings import get_setting
 from db.engine import make_engine, read_session
 from db.models import Application, Member
 from tests.test_app import new_app, submit_login
@@ -175,3 +177,14 @@ def test_a_liaison_cannot_open_the_organizer_pages(db):
     for page in (QUEUE, IMPORTS, MEMBERS):
         with pytest.raises(ValueError):
             at.switch_page(page)
+
+
+def test_a_saved_mapping_preset_is_stored_as_toml_and_offered_again(db):
+    at = organizer_on(IMPORTS)
+    at.file_uploader(key="imports_applications_file").set_value(("a.csv", SAMPLE.read_bytes(), "text/csv")).run()
+    at.selectbox(key="imports_applications_map_10_").set_value("needs").run()
+    at.text_input(key="imports_applications_preset_name").input("Googleフォーム2025").run()
+    at.button(key="imports_applications_preset_store").click().run()
+    stored = get_setting(db, "import_presets")["applications"]["Googleフォーム2025"]
+    assert mapping_from_toml(stored)["アルムナイで期待すること（複数選択可）"] == "needs"
+    assert "Googleフォーム2025" in at.selectbox(key="imports_applications_preset").options

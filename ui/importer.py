@@ -75,7 +75,8 @@ def import_panel(engine: Engine, kind: ImportKind) -> None:
         return
     st.caption(tr("import.found", encoding=table.encoding_name, rows=len(table.rows), columns=len(table.header)))
 
-    presets = dict(get_setting(engine, "import_presets").get(kind.name, {}))
+    presets = {name: mapping_from_toml(text) for name, text in get_setting(engine, "import_presets")
+               .get(kind.name, {}).items()}
     suggested = kind.suggest(table)
     chosen = st.selectbox(tr("import.preset"), ["", *presets], key=wkey(f"{prefix}_preset"),
                           format_func=lambda name: name or tr("import.preset_auto"))
@@ -89,13 +90,17 @@ def import_panel(engine: Engine, kind: ImportKind) -> None:
             column, targets, index=targets.index(default) if default in targets else targets.index(IGNORE),
             format_func=_target_label, key=wkey(f"{prefix}_map_{index}_{chosen}"),
         )
-    with st.expander(tr("import.preset_save")):
+    stored_message = st.session_state.pop(f"{prefix}_preset_message", None)
+    with st.expander(tr("import.preset_save"), expanded=bool(stored_message)):
+        if stored_message:
+            st.success(stored_message)
         name = st.text_input(tr("import.preset_name"), key=f"{prefix}_preset_name")
         if st.button(tr("import.preset_store"), key=f"{prefix}_preset_store", disabled=not name.strip()):
             stored = dict(get_setting(engine, "import_presets"))
-            stored[kind.name] = {**stored.get(kind.name, {}), name.strip(): mapping}
+            stored[kind.name] = {**stored.get(kind.name, {}), name.strip(): mapping_to_toml(mapping)}
             set_setting(engine, "import_presets", stored, actor=st.session_state.get("username") or "-")
-            st.success(tr("import.preset_stored", name=name.strip()))
+            st.session_state[f"{prefix}_preset_message"] = tr("import.preset_stored", name=name.strip())
+            st.rerun()
         st.download_button(tr("import.preset_download"), mapping_to_toml(mapping), file_name=f"{kind.name}.toml",
                            mime="application/toml", on_click="ignore", key=f"{prefix}_preset_toml")
         uploaded = st.file_uploader(tr("import.preset_upload"), type=["toml"], key=f"{prefix}_preset_file")
