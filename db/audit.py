@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or remove an audit row."""
+
+
+@event.listens_for(AuditLog, "before_update")
+@event.listens_for(AuditLog, "before_delete")
+def _refuse(mapper, connection, target) -> None:
+    raise AuditLogIsAppendOnly(f"audit row {target.id} cannot be changed or removed")
 
 
 def record(
