@@ -200,3 +200,36 @@ def test_an_organizer_approves_an_application_in_the_queue(page, server):
     page.get_by_text("English").click()
     page.get_by_role("heading", name="Application review").wait_for()
     shoot(page, "queue_en")
+
+
+def fresh_page_with(browser, cookies):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.add_cookies(cookies)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    return context, page
+
+
+def login_cookie(page) -> list[dict]:
+    for _ in range(50):
+        cookies = [c for c in page.context.cookies() if c["name"] == "alumni_dashboard_login"]
+        if cookies:
+            return cookies
+        page.wait_for_timeout(200)
+    raise AssertionError("the login cookie was never set")
+
+
+def test_a_login_cookie_stops_working_after_logout(browser, server, page):
+    log_in(page, server, "sato")
+    cookies = login_cookie(page)
+    other, other_page = fresh_page_with(browser, cookies)
+    other_page.goto(server)
+    other_page.get_by_role("heading", name="ホーム").wait_for()
+    other.close()
+    page.get_by_role("button", name="ログアウト").click()
+    page.get_by_role("textbox", name="ユーザー名").wait_for()
+    again, again_page = fresh_page_with(browser, cookies)
+    again_page.goto(server)
+    again_page.get_by_role("textbox", name="ユーザー名").wait_for()
+    assert again_page.get_by_role("heading", name="ホーム").count() == 0
+    again.close()
