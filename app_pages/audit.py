@@ -1,21 +1,13 @@
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from core import audit
 from ui.frame import engine, require_role
-from ui.i18n import TOKYO, lang, local_time, tr
+from ui.i18n import day_start_utc, lang, local_time, tr
 
 admin = require_role(("admin",))
 db = engine()
-
-
-def to_utc(day: dt.date | None, days: int = 0) -> dt.datetime | None:
-    if day is None:
-        return None
-    local = dt.datetime.combine(day + dt.timedelta(days=days), dt.time(), tzinfo=TOKYO)
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 st.title(tr("audit.title"))
@@ -26,7 +18,7 @@ chosen_actions = left.multiselect(tr("audit.col.action"), audit.actions(db), key
 actor = middle.text_input(tr("audit.col.actor"), key="audit_actor")
 since = right.date_input(tr("audit.since"), value=None, key="audit_since")
 until = right.date_input(tr("audit.until"), value=None, key="audit_until")
-query = audit.AuditFilter(tuple(chosen_actions), actor, to_utc(since), to_utc(until, days=1))
+query = audit.AuditFilter(tuple(chosen_actions), actor, day_start_utc(since), day_start_utc(until, days_later=1))
 found = audit.entries(db, query)
 if not found:
     st.info(tr("audit.empty"))

@@ -1,4 +1,3 @@
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -10,17 +9,10 @@ from core.screening import BLOCKING, DECISIONS, NEEDS_OVERRIDE, OPEN_STATUSES, R
 from db.applications import QueueFilter
 from db.models import APPLICATION_STATUSES
 from ui.frame import data_changed, engine, flash, require_role, show_flash
-from ui.i18n import TOKYO, error_text, lang, local_time, tr, wkey
+from ui.i18n import day_start_utc, error_text, lang, local_time, tr, wkey
 
 account = require_role(("admin", "organizer"))
 db = engine()
-
-
-def to_utc(day: dt.date | None, days: int = 0) -> dt.datetime | None:
-    if day is None:
-        return None
-    local = dt.datetime.combine(day + dt.timedelta(days=days), dt.time(), tzinfo=TOKYO)
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def flag_text(flags) -> str:
@@ -50,8 +42,8 @@ with st.expander(tr("queue.filters"), expanded=True):
     date_from = right.date_input(tr("queue.filter_from"), value=None, key="queue_filter_from")
     date_to = right.date_input(tr("queue.filter_to"), value=None, key="queue_filter_to")
 
-items = review.queue(db, QueueFilter(tuple(statuses), tuple(sources), company, to_utc(date_from),
-                                     to_utc(date_to, days=1), search))
+items = review.queue(db, QueueFilter(tuple(statuses), tuple(sources), company, day_start_utc(date_from),
+                                     day_start_utc(date_to, days_later=1), search))
 if not items:
     st.info(tr("queue.empty"))
     st.stop()

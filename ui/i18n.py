@@ -40,6 +40,14 @@ def local_time(value: dt.datetime | None) -> str:
     return value.replace(tzinfo=dt.UTC).astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
 
 
+def day_start_utc(day: dt.date | None, days_later: int = 0) -> dt.datetime | None:
+    """Midnight in Japan of `day` (plus `days_later`), as naive UTC for comparing with stored timestamps."""
+    if day is None:
+        return None
+    local = dt.datetime.combine(day + dt.timedelta(days=days_later), dt.time(), tzinfo=TOKYO)
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def language_switch() -> None:
     st.session_state.setdefault("lang", DEFAULT_LANGUAGE)
     st.sidebar.segmented_control(
