@@ -1,0 +1,142 @@
+import pandas as pd
+import streamlit as st
+
+from core import introductions, matching, pairing, vocab
+from core.errors import DomainError
+from ui.frame import data_changed, engine, flash, require_role, show_flash
+from ui.i18n import error_text, lang, tr, wkey
+
+account = require_role(("admin", "organizer"))
+db = engine()
+language = lang()
+
+
+def tags(values) -> str:
+    return ", ".join(vocab.tag_label(tag, language) for tag in values) or tr("matching.none")
+
+
+def filters(prefix: str, column_a, column_b) -> tuple[str | None, str | None]:
+    majors = ["", *(code for code, ind in vocab.industries().items() if ind.level == "major")]
+    regions = ["", *(r.code for r in vocab.regions())]
+    industry = column_a.selectbox(tr("matching.filter_industry"), majors, key=wkey(f"{prefix}_industry"),
+                                  format_func=lambda c: vocab.label("industry", c, language) or tr("matching.any"))
+    region = column_b.selectbox(tr("matching.filter_region"), regions, key=wkey(f"{prefix}_region"),
+                                format_func=lambda c: vocab.label("region", c, language) or tr("matching.any"))
+    return industry or None, region or None
+
+
+st.title(tr("matching.title"))
+st.caption(tr("matching.intro"))
+show_flash()
+profiles = matching.matchable_members(db)
+if not profiles:
+    st.info(tr("matching.empty"))
+    st.stop()
+by_id = {p.id: p for p in profiles}
+by_member, by_need, event = st.tabs([tr("matching.tab.member"), tr("matching.tab.need"), tr("matching.tab.event")])
+
+with by_member:
+    chosen = st.selectbox(tr("matching.pick_member"), list(by_id), key=wkey("matching_member"),
+                          format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>")
+    me = by_id[chosen]
+    st.text(tr("matching.profile", industry=vocab.label("industry", me.industry_code, language) or tr("matching.none"),
+               region=vocab.label("region", me.region, language) or tr("matching.none"), needs=tags(me.needs),
+               offers=tags(me.offers)))
+    a, b, c, d = st.columns(4)
+    top_k = a.number_input(tr("matching.top_k"), min_value=1, max_value=50, value=10, key="matching_top_k")
+    need = b.selectbox(tr("matching.filter_need"), ["", *(t for t in me.needs if t in vocab.need_tags())],
+                       key=wkey(f"matching_need_filter_{chosen}"),
+                       format_func=lambda t: vocab.tag_label(t, language) if t else tr("matching.any"))
+    industry, region = filters("matching", c, d)
+    found = matching.suggest(db, chosen, int(top_k), need=need or None, industry=industry, region=region)
+    if found.held_back:
+        st.caption(tr("matching.held_back", count=found.held_back, cap=matching.EXPOSURE_CAP,
+                      days=matching.EXPOSURE_DAYS))
+    if not found.candidates:
+        st.info(tr("matching.no_candidates"))
+    for candidate in found.candidates:
+        other = candidate.profile
+        with st.container(border=True):
+            left, middle, right = st.columns([3, 7, 3], vertical_alignment="center")
+            left.text(f"{other.name}\n{other.email}")
+            left.metric(tr("matching.col.score"), f"{candidate.score:.1f}", help=tr("matching.score_help"))
+            middle.text(matching.describe(candidate.reasons, me.name, other.name, language))
+            middle.text(" ／ ".join(filter(None, (vocab.label("industry", other.industry_code, language),
+                                                  vocab.label("region", other.region, language)))))
+            if right.button(tr("matching.record"), key=f"matching_record_{chosen}_{other.id}",
+                            icon=":material/handshake:"):
+                try:
+                    introductions.propose(db, chosen, other.id, account.username,
+                                          need_tag=need or matching.main_need(candidate.reasons),
+                                          reason=matching.describe(candidate.reasons, me.name, other.name, "ja"))
+                except DomainError as error:
+                    st.error(error_text(error))
+                else:
+                    data_changed()
+                    flash(tr("matching.recorded", a=me.name, b=other.name))
+
+with by_need:
+    need = st.selectbox(tr("matching.need_pick"), vocab.need_tags(), key=wkey("matching_need"),
+                        format_func=lambda t: vocab.tag_label(t, language))
+    a, b = st.columns(2)
+    industry, region = filters("matching_need", a, b)
+    offering = matching.offerers(db, need, 50, industry=industry, region=region)
+    st.write(tr("matching.need_list", need=vocab.tag_label(need, language)))
+    if not offering:
+        st.info(tr("matching.need_empty"))
+    else:
+        exposure = matching.match_data(db).exposure
+        st.dataframe(pd.DataFrame({
+            tr("matching.col.name"): [p.name for p in offering],
+            tr("matching.col.email"): [p.email for p in offering],
+            tr("matching.col.industry"): [vocab.label("industry", p.industry_code, language) for p in offering],
+            tr("matching.col.region"): [vocab.label("region", p.region, language) for p in offering],
+            tr("matching.col.offers"): [tags(p.offers) for p in offering],
+            tr("matching.col.recent"): [exposure.get(p.id, 0) for p in offering],
+        }), hide_index=True, key="matching_need_table")
+
+with event:
+    st.caption(tr("pairing.intro"))
+    source = st.radio(tr("pairing.source"), ["pick", "csv"], horizontal=True, key=wkey("pairing_source"),
+                      format_func=lambda s: tr(f"pairing.source.{s}"))
+    skipped: list[tuple[str, str]] = []
+    if source == "pick":
+        attendees = st.multiselect(tr("pairing.pick"), list(by_id), key=wkey("pairing_pick"),
+                                   format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>",
+                                   placeholder=tr("common.choose"))
+    else:
+        upload = st.file_uploader(tr("pairing.file"), type=["csv"], key="pairing_file")
+        attendees = []
+        if upload is not None:
+            try:
+                given = pairing.attendees_from_csv(db, upload.getvalue())
+            except DomainError as error:
+                st.error(error_text(error))
+            else:
+                attendees, skipped = given.member_ids, given.skipped
+    rounds = st.number_input(tr("pairing.rounds"), min_value=1, max_value=10, value=1, key="pairing_rounds")
+    if st.button(tr("pairing.go"), key="pairing_go", type="primary", disabled=len(attendees) < 2):
+        st.session_state["pairing_plan"] = pairing.plan_event(db, attendees, int(rounds), language)
+        st.session_state["pairing_skipped"] = skipped
+    if len(attendees) < 2:
+        st.caption(tr("pairing.need_two"))
+    plan = st.session_state.get("pairing_plan")
+    if plan is not None:
+        people = len({seat.member_id for seat in plan.seats})
+        st.success(tr("pairing.done", people=people, rounds=len(plan.rounds), seconds=plan.seconds))
+        worst = max((r.matching.gap for r in plan.rounds if not r.matching.optimal), default=None)
+        st.caption(tr("pairing.optimal") if worst is None else tr("pairing.not_optimal", gap=worst))
+        st.download_button(tr("pairing.download"), data=pairing.event_csv(plan), file_name="event_pairs.csv",
+                           mime="text/csv", icon=":material/download:", key="pairing_download")
+        st.dataframe(pd.DataFrame({
+            tr("pairing.col.round"): [s.round for s in plan.seats],
+            tr("pairing.col.group"): [s.group for s in plan.seats],
+            tr("matching.col.name"): [s.name for s in plan.seats],
+            tr("matching.col.email"): [s.email for s in plan.seats],
+            tr("matching.col.reasons"): [s.reason for s in plan.seats],
+        }), hide_index=True, key="pairing_table")
+        shown_skips = [*st.session_state.get("pairing_skipped", []), *plan.skipped]
+        if shown_skips:
+            st.write(tr("pairing.skipped"))
+            st.dataframe(pd.DataFrame({tr("pairing.col.given"): [given for given, _ in shown_skips],
+                                       tr("pairing.col.why"): [tr(key) for _, key in shown_skips]}), hide_index=True)
