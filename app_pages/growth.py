@@ -3,6 +3,7 @@ import datetime as dt
 import streamlit as st
 
 from core import growth
+from core.introductions import liaison_outcomes
 from ui import charts
 from ui import growth as view
 from ui.frame import engine, require_role
@@ -45,5 +46,11 @@ view.periods_download(db, account, shown, granularity, "funnel", growth.FUNNEL_C
 
 st.divider()
 view.composition_section(db, account, today, k, protected)
+st.divider()
+st.subheader(tr("introductions.liaison"))
+st.caption(tr("introductions.liaison_help", k=k) if protected else tr("growth.exact_note"))
+outcomes = liaison_outcomes(db, k if protected else 1)
+for column, (name, value) in zip(st.columns(len(outcomes)), outcomes, strict=True):
+    column.metric(tr(f"outcome.{name}"), view.shown(None if value.suppressed else value.count))
 st.divider()
 view.report_section(db, account, months, today)

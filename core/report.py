@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from core import growth
 from core.growth import COMPOSITIONS, CompositionRow, PeriodFigures
 from core.i18n import TOKYO, t
+from core.introductions import liaison_outcomes
 from core.settings import get_setting
 from core.svg import Mark, Series, bar_chart, line_chart
 
@@ -35,6 +36,7 @@ h1 { font-size: 15pt; margin: 0; }
 h2 { font-size: 10.5pt; margin: 7px 0 3px; border-left: 4px solid #1d4ed8; padding-left: 6px; }
 .sub { color: #4b5563; font-size: 9pt; }
 .kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6px; }
+.kpis.outcomes { grid-template-columns: repeat(5, 1fr); }
 .kpi { border: 1px solid #d1d5db; border-radius: 6px; padding: 3px 8px; }
 .kpi .label { color: #4b5563; font-size: 8.5pt; }
 .kpi .value { font-size: 13pt; font-weight: bold; line-height: 1.2; }
@@ -164,6 +166,10 @@ def monthly_report(engine: Engine, month: str, actor: str, lang: str = "ja", now
                growth.top_groups(growth.composition(engine, by, on, lang, k), TOP_GROUPS, lang), k, lang)
         for by in COMPOSITIONS
     )
+    outcomes = "".join(
+        _kpi(t(f"outcome.{name}", lang), t("growth.hidden", lang) if value.suppressed else f"{value.count:,}")
+        for name, value in liaison_outcomes(engine, k)
+    )
     name = get_setting(engine, "network_name_en" if lang == "en" else "network_name")
     title = t("growth.report.title", lang, network=name, month=growth.period_label(month, lang))
     growth.audit_export(engine, actor, "report", {"month": month})
@@ -174,6 +180,8 @@ def monthly_report(engine: Engine, month: str, actor: str, lang: str = "ja", now
 <div class="sub">{escape(t("growth.report.subtitle", lang, date=now.strftime("%Y-%m-%d %H:%M")))}</div></header>
 <h2>{escape(t("growth.report.kpis", lang, month=growth.period_label(month, lang)))}</h2>
 {_kpis(rows[index], rows[index - 1] if index else None, lang)}
+<h2>{escape(t("introductions.liaison", lang))}</h2>
+<div class="kpis outcomes">{outcomes}</div>
 <h2>{escape(t("growth.report.trend", lang, months=len(shown)))}</h2>
 {_charts(shown, lang)}
 <h2>{escape(t("growth.report.composition", lang, date=on.isoformat()))}</h2>

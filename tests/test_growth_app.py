@@ -201,3 +201,30 @@ def test_a_network_of_one_member_shows_the_liaison_hidden_figures_and_no_infinit
 def test_a_liaison_cannot_open_the_growth_page_without_logging_in(db):
     with pytest.raises(ValueError):
         new_app().switch_page(GROWTH)
+
+
+def add_closed_introductions(engine, outcomes: list[str]) -> None:
+    from db.models import Introduction
+
+    with write_session(engine) as session:
+        members = [
+            Member(email=f"m{i}@example.jp", email_normalized=f"m{i}@example.jp", full_name=f"会員{i}",
+                   name_normalized=normalize_name(f"会員{i}"), joined_on=dt.date(2025, 1, 1))
+            for i in range(2 * len(outcomes))
+        ]
+        session.add_all(members)
+        session.flush()
+        now = dt.datetime(2026, 1, 10)
+        for index, outcome in enumerate(outcomes):
+            session.add(Introduction(member_a_id=members[2 * index].id, member_b_id=members[2 * index + 1].id,
+                                     status="closed", outcome=outcome, met_at=now, outcome_at=now))
+
+
+def test_the_liaison_sees_what_introductions_led_to_with_small_counts_hidden(sqlite_url, monkeypatch):
+    engine = make_db(sqlite_url, monkeypatch, k=5, fixed=False)
+    add_closed_introductions(engine, ["deal"] * 6 + ["hire"] * 2)
+    liaison = metrics(growth_page("kaisha"))
+    assert (liaison["商談成立"], liaison["採用"], liaison["協業"], liaison["面談に至った"]) == ("6", "非公開", "0", "8")
+    organizer = metrics(growth_page("sato"))
+    assert organizer["採用"] == "2"
+    engine.dispose()
