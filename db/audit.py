@@ -14,10 +14,18 @@ class AuditLogIsAppendOnly(RuntimeError):
     """Raised when code tries to change or remove an audit row."""
 
 
+ERASURE = "erasure"
+
+
 @event.listens_for(AuditLog, "before_update")
+def _refuse_update(mapper, connection, target) -> None:
+    if not connection.info.get(ERASURE):
+        raise AuditLogIsAppendOnly(f"audit row {target.id} cannot be changed")
+
+
 @event.listens_for(AuditLog, "before_delete")
-def _refuse(mapper, connection, target) -> None:
-    raise AuditLogIsAppendOnly(f"audit row {target.id} cannot be changed or removed")
+def _refuse_delete(mapper, connection, target) -> None:
+    raise AuditLogIsAppendOnly(f"audit row {target.id} cannot be removed")
 
 
 def record(

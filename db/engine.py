@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,15 +26,20 @@ def is_default_database() -> bool:
     return not os.environ.get("DATABASE_URL")
 
 
+def _json(value) -> str:
+    """JSON columns keep Japanese as written (not escaped), so text search and erasure find it."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Create an engine; for SQLite: WAL, foreign keys, busy timeout and BEGIN IMMEDIATE for writes."""
     url = url or database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, json_serializer=_json)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, json_serializer=_json)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:

@@ -39,6 +39,8 @@ PAGES = (
              "app.section.admin"),
     PageSpec("app_pages/settings.py", "settings.title", ":material/settings:", "settings", ("admin",),
              "app.section.admin"),
+    PageSpec("app_pages/person.py", "person.title", ":material/person_remove:", "personal-data", ("admin",),
+             "app.section.admin"),
     PageSpec("app_pages/audit.py", "audit.title", ":material/history:", "audit", ("admin",), "app.section.admin"),
 )
 
