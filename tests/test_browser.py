@@ -38,6 +38,7 @@ USERS = {
     "kaisha": ("liaison", "kaisha-password-1"),
 }
 SCREENSHOTS = ROOT / "test-artifacts"
+SERVER_DATABASE: dict[str, str] = {}
 SAMPLE = ROOT.parent / "shared" / "data" / "applications_google_forms_cp932.csv"
 
 
@@ -85,6 +86,7 @@ def server(tmp_path_factory) -> Iterator[str]:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    SERVER_DATABASE[base] = url_db
     try:
         wait_until_healthy(base, process)
         yield base
@@ -233,3 +235,22 @@ def test_a_login_cookie_stops_working_after_logout(browser, server, page):
     again_page.get_by_role("textbox", name="ユーザー名").wait_for()
     assert again_page.get_by_role("heading", name="ホーム").count() == 0
     again.close()
+
+
+def test_disabling_an_account_stops_its_cookie_at_once(browser, server, page):
+    log_in(page, server, "kaisha")
+    cookies = login_cookie(page)
+    engine = make_engine(SERVER_DATABASE[server])
+    accounts.create_account(engine, "boss2", "管理者2", "admin", "boss2-password-1", actor="test")
+    accounts.set_active(engine, "kaisha", False, actor="boss2")
+    engine.dispose()
+    other, other_page = fresh_page_with(browser, cookies)
+    try:
+        other_page.goto(server)
+        other_page.get_by_role("textbox", name="ユーザー名").wait_for()
+        assert other_page.get_by_role("heading", name="ホーム").count() == 0
+    finally:
+        other.close()
+        engine = make_engine(SERVER_DATABASE[server])
+        accounts.set_active(engine, "kaisha", True, actor="boss2")
+        engine.dispose()
