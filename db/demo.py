@@ -937,6 +937,7 @@ class _Builder:
             "multiple_choice": True,
             "kind": "responses",
             "created_at": _utc(held_on, 9 * 60),
+            "free_text_questions": [SURVEY_OTHER_KEY, SURVEY_COMMENT_KEY],
         }
         first_option = self._next_id(SurveyOption)
         options = [
