@@ -29,7 +29,7 @@ from typing import Any
 
 import jaconv
 import numpy as np
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from core import vocab
@@ -1137,4 +1137,15 @@ class _Builder:
         self.result.application_answers = len(self.answer_rows)
         self._build_survey()
         self._build_introductions()
+        self._advance_sequences()
         return self.result
+
+    def _advance_sequences(self) -> None:
+        """PostgreSQL: the rows came with their ids, so move each id sequence past them (SQLite needs nothing)."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        for model in (Member, Application, ApplicationAnswer, Survey, SurveyOption, SurveyResponse, Introduction):
+            table = model.__table__.name
+            self.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence(:table, 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) "
+                f"FROM {table}"), {"table": table})

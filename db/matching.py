@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, String, func, or_, select, type_coerce
 
 from db.engine import read_session
 from db.models import Introduction, Member
 
 PROFILE_COLUMNS = (
     Member.id, Member.full_name, Member.email, Member.industry_code, Member.region, Member.former_company,
-    Member.current_employer, Member.needs, Member.offers,
-)
+    Member.current_employer, type_coerce(Member.needs, String), type_coerce(Member.offers, String),
+)  # needs and offers as JSON text: the few distinct lists are decoded once each (see eligible_profiles)
 
 
 def _eligible(today: dt.date):
@@ -41,9 +43,14 @@ def data_version(engine: Engine) -> tuple[Any, ...]:
 def eligible_profiles(engine: Engine, today: dt.date) -> list[tuple]:
     """(id, name, email, industry, region, former company, employer, needs, offers) of every member who
     opted in to matching, has joined, has not left and was not erased, by id."""
+    decoded = functools.cache(lambda raw: tuple(json.loads(raw) or ()))
+
+    def tags(raw: str | list | None) -> tuple[str, ...]:  # SQLite gives the text; PostgreSQL's driver the list
+        return decoded(raw) if isinstance(raw, str) else tuple(raw or ())
+
     with read_session(engine) as session:
-        return [tuple(row) for row in session.execute(select(*PROFILE_COLUMNS).where(_eligible(today))
-                                                      .order_by(Member.id))]
+        return [(*row[:7], tags(row[7]), tags(row[8])) for row in session.execute(
+            select(*PROFILE_COLUMNS).where(_eligible(today)).order_by(Member.id))]
 
 
 def introduced_pairs(engine: Engine) -> list[tuple[int, int]]:

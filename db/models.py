@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -83,6 +84,7 @@ class ScreeningQuestion(Base):
 
 class Member(Base):
     __tablename__ = "members"
+    __table_args__ = (Index("ix_members_left_on_joined_on", "left_on", "joined_on"),)  # current members by join date
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
@@ -103,13 +105,14 @@ class Member(Base):
     erased: Mapped[bool] = mapped_column(Boolean, default=False)
     erased_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 class Application(Base):
     __tablename__ = "applications"
     __table_args__ = (
         CheckConstraint(f"status IN {APPLICATION_STATUSES}", name="status"),
         Index("ix_applications_status_submitted_at", "status", "submitted_at"),
+        Index("ix_applications_status_decided_at", "status", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -162,6 +165,7 @@ class ApplicationAnswer(Base):
 
 class Survey(Base):
     __tablename__ = "surveys"
+    __table_args__ = (UniqueConstraint("title", "held_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -171,6 +175,10 @@ class Survey(Base):
     multiple_choice: Mapped[bool] = mapped_column(Boolean, default=True)
     kind: Mapped[str] = mapped_column(String(16))  # "responses" or "counts"
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    source_key: Mapped[str | None] = mapped_column(String(64), unique=True)  # hash of the file it came from
+    respondent_count: Mapped[int | None] = mapped_column(Integer)  # a poll's respondents, when known
+    free_text_questions: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
+    other_questions: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
 
 class SurveyOption(Base):
     __tablename__ = "survey_options"
@@ -235,13 +243,21 @@ class Introduction(Base):
     introduced_by: Mapped[str | None] = mapped_column(String(64))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     event_round: Mapped[int | None] = mapped_column(Integer)
-    proposed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    proposed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     introduced_at: Mapped[dt.datetime | None]
     met_at: Mapped[dt.datetime | None]
     outcome_at: Mapped[dt.datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+class ErasureInProgress(Base):
+    """A row exists only inside an erasure's transaction: the one time audit details may be rewritten."""
+
+    __tablename__ = "erasure_in_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
 
 class AuditLog(Base):
     __tablename__ = "audit_log"
