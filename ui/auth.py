@@ -13,13 +13,13 @@ from urllib.parse import urlparse
 import pandas as pd
 import streamlit as st
 import streamlit_authenticator as stauth
-from sqlalchemy import Engine
 
 from core import accounts
 from core.accounts import Account
 from core.errors import DomainError, InvalidCredentials
 from core.settings import get_setting
 from core.setup import DEMO_ACCOUNTS
+from db.engine import Engine
 from ui.frame import ACCOUNT_KEY, secret
 from ui.i18n import error_text, tr
 

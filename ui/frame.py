@@ -6,12 +6,11 @@ import os
 from collections.abc import Iterable
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from core.accounts import Account
 from core.config import demo_wanted
 from core.setup import init_database, seed_demo
-from db.engine import database_url, is_default_database, make_engine
+from db.engine import Engine, database_url, is_default_database, make_engine
 from ui.i18n import tr
 
 ACCOUNT_KEY = "account"

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from core.csvio import CsvTable, read_table
 from core.errors import DomainError
 from core.i18n import describe
 from core.importing import IGNORE, QUESTION_PREFIX, ImportSummary, mapping_from_toml, mapping_to_toml
 from core.settings import get_setting, set_setting
+from db.engine import Engine
 from ui.frame import data_changed
 from ui.i18n import error_text, lang, tr, wkey
 

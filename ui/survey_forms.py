@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from core import surveys
 from core.accounts import Account
@@ -15,6 +14,7 @@ from core.errors import DomainError
 from core.importing import Problem
 from core.survey_import import ImportRequest, ResponseColumns, SurveyImport, import_survey, read_columns
 from core.surveys import OptionDraft, SurveyDraft, SurveySummary
+from db.engine import Engine
 from ui.frame import FLASH_KEY, data_changed, flash
 from ui.i18n import error_text, lang, tr
 from ui.survey_views import NEW_SURVEY, label_of, md, survey_list, survey_name
