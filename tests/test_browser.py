@@ -109,7 +109,7 @@ def browser(server):
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ja-JP")
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)
     page.set_viewport_size({"width": 1400, "height": 2400})
     yield page
     context.close()
@@ -191,7 +191,8 @@ def test_an_organizer_approves_an_application_in_the_queue(page, server):
     if not SAMPLE.exists():
         skip_or_fail("the shared sample data is not beside the checkout")
     log_in(page, server, "sato")
-    page.get_by_role("link", name="申込の審査").click()
+    page.goto(f"{server}/queue")
+    page.get_by_role("heading", name="申込の審査").wait_for()
     page.get_by_role("heading", name="申込の詳細").wait_for()
     page.get_by_text("元同僚と新しい事業の種を探したい").wait_for()  # the oldest application: 山田 太郎's answer
     page.get_by_role("radio", name="承認する").wait_for()
@@ -208,7 +209,7 @@ def fresh_page_with(browser, cookies):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.add_cookies(cookies)
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)
     return context, page
 
 

@@ -54,7 +54,7 @@ def page(demo_server):
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = chromium.new_context(viewport={"width": 1400, "height": 3200}, locale="ja-JP")
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(60_000)
         yield page
         chromium.close()
 
