@@ -33,6 +33,25 @@ def _libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """SQLite's online backup API: a consistent copy even while the app writes."""
+    source_db, target_db = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        source_db.backup(target_db)
+    finally:
+        target_db.close()
+        source_db.close()
+
+
+def _run(tool: str, *args: str) -> None:
+    """Raises BackupToolMissing when `tool` is not installed, BackupFailed when it fails."""
+    if shutil.which(tool) is None:
+        raise BackupToolMissing(tool=tool)
+    result = subprocess.run([tool, *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupFailed(reason=result.stderr.strip()[-500:])
+
+
 def is_empty(url: str) -> bool:
     """True when the database holds no members, applications, accounts or surveys (or no tables at all)."""
     engine = make_engine(url)
@@ -55,20 +74,9 @@ def backup(url: str, out: Path) -> None:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        source = sqlite3.connect(parsed.database)
-        target = sqlite3.connect(out)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
-        return
-    if shutil.which("pg_dump") is None:
-        raise BackupToolMissing(tool="pg_dump")
-    result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={out}", _libpq_url(url)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BackupFailed(reason=result.stderr.strip()[-500:])
+        _sqlite_copy(Path(parsed.database), out)
+    else:
+        _run("pg_dump", "--format=custom", "--no-owner", f"--file={out}", _libpq_url(url))
 
 
 def restore(url: str, source: Path) -> None:
@@ -78,17 +86,7 @@ def restore(url: str, source: Path) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        backup_file = sqlite3.connect(source)
-        target = sqlite3.connect(parsed.database)
-        try:
-            backup_file.backup(target)
-        finally:
-            target.close()
-            backup_file.close()
-        return
-    if shutil.which("pg_restore") is None:
-        raise BackupToolMissing(tool="pg_restore")
-    result = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error",
-                             f"--dbname={_libpq_url(url)}", str(source)], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BackupFailed(reason=result.stderr.strip()[-500:])
+        _sqlite_copy(source, Path(parsed.database))
+    else:
+        _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error",
+             f"--dbname={_libpq_url(url)}", str(source))

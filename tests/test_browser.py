@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,25 @@ def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 60)
     raise RuntimeError("streamlit did not become healthy in time")
 
 
+@contextmanager
+def running_app(database_url: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free port against `database_url`; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "ALUMNI_DEMO": "0", "ALUMNI_COOKIE_KEY": COOKIE_KEY}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
@@ -78,21 +98,9 @@ def server(tmp_path_factory) -> Iterator[str]:
     if SAMPLE.exists():
         import_applications(engine, SAMPLE.read_bytes(), actor="test")
     engine.dispose()
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url_db, "ALUMNI_DEMO": "0", "ALUMNI_COOKIE_KEY": COOKIE_KEY}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    SERVER_DATABASE[base] = url_db
-    try:
-        wait_until_healthy(base, process)
+    with running_app(url_db) as base:
+        SERVER_DATABASE[base] = url_db
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

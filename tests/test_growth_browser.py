@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +10,8 @@ import pytest
 
 from core.setup import DEMO_ACCOUNTS, seed_demo
 from db.engine import make_engine
-from tests.conftest import COOKIE_KEY, ROOT, skip_or_fail
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, free_port, wait_until_healthy
+from tests.conftest import skip_or_fail
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, running_app
 
 pytestmark = pytest.mark.browser
 PASSWORD = {username: password for username, _, _, password in DEMO_ACCOUNTS}
@@ -28,20 +25,8 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
     engine = make_engine(url_db)
     seed_demo(engine, members=240)
     engine.dispose()
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url_db, "ALUMNI_DEMO": "0", "ALUMNI_COOKIE_KEY": COOKIE_KEY}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base, process)
+    with running_app(url_db) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture
