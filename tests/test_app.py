@@ -121,6 +121,20 @@ def test_logout_returns_to_the_login_form(db):
     assert [t.label for t in at.text_input] == ["ユーザー名", "パスワード"]
 
 
+def cookie_writers(at: AppTest) -> list:
+    return [element for element in at.get("component_instance") if '"method": "set"' in element.proto.json_args]
+
+
+def test_the_login_cookie_is_written_on_every_rerun_until_the_browser_confirms_it(db):
+    at = submit_login(new_app(), "sato", PASSWORDS["sato"])
+    assert len(cookie_writers(at)) == 1
+    at.run().run()  # reruns caused by other components before the browser has loaded this one
+    assert len(cookie_writers(at)) == 1
+    at.session_state["auth-cookie-write"] = True  # what the component answers once it has written the cookie
+    at.run().run()
+    assert cookie_writers(at) == []
+
+
 def test_disabling_an_account_ends_its_open_session(db):
     at = logged_in("sato")
     accounts.set_active(db, "sato", False, actor="boss")

@@ -129,6 +129,15 @@ def log_in(page, base: str, username: str) -> None:
     page.get_by_role("textbox", name="パスワード").fill(USERS[username][1])
     page.get_by_role("button", name="ログイン").click()
     page.get_by_role("heading", name="ホーム").wait_for()
+    wait_for_login_cookie(page)
+
+
+def wait_for_login_cookie(page, seconds: float = 60) -> None:
+    """The browser writes the login cookie through a component, a moment after the login."""
+    deadline = time.monotonic() + seconds
+    while not any(cookie["name"] == "alumni_dashboard_login" for cookie in page.context.cookies()):
+        assert time.monotonic() < deadline, "the login cookie was never written"
+        page.wait_for_timeout(200)
 
 
 def sidebar_links(page) -> list[str]:

@@ -27,6 +27,7 @@ COOKIE_NAME = "alumni_dashboard_login"
 COOKIE_EXPIRY_DAYS = 7.0
 REQUESTED_PAGE_KEY = "auth_requested_page"
 NOTICE_KEY = "auth_notice"
+PENDING_COOKIE_KEY = "auth_cookie_to_write"
 
 
 def cookie_key() -> str:
@@ -65,14 +66,45 @@ def authenticator(engine: Engine) -> stauth.Authenticate:
         account = accounts.find_account(engine, token["username"])
         return token if accounts.cookie_still_valid(account, issued) else None
 
+    cookie_model = cookie_controller.cookie_model
+
+    def set_cookie() -> None:
+        cookie_model.exp_date = cookie_model._set_exp_date()
+        expires = dt.datetime.fromtimestamp(cookie_model.exp_date).isoformat()
+        st.session_state[PENDING_COOKIE_KEY] = {"token": cookie_model._token_encode(), "expires": expires}
+        write_pending_cookie(auth)
+
     auth.authentication_controller.authentication_model.check_credentials = check_credentials
     cookie_controller.get_cookie = get_cookie
+    cookie_controller.set_cookie = set_cookie
     return auth
+
+
+def write_pending_cookie(auth: stauth.Authenticate) -> None:
+    """Draw the component that writes the login cookie until the browser says it has written it.
+
+    The library draws it once, in the run of the login form; a rerun that comes before the
+    browser has loaded it (another component answering on a busy machine) would drop it, and
+    the next reload would ask for the password again.
+    """
+    pending = st.session_state.get(PENDING_COOKIE_KEY)
+    if not pending:
+        return
+    manager = auth.cookie_controller.cookie_model.cookie_manager
+    manager._remove_extra_spacing()
+    written = manager.cookie_manager(
+        method="set", cookie=COOKIE_NAME, value=pending["token"],
+        options={"path": "/", "expires": pending["expires"], "sameSite": "strict"},
+        key="auth-cookie-write", default=False,
+    )
+    if written:
+        st.session_state.pop(PENDING_COOKIE_KEY, None)
 
 
 def _forget_login(auth: stauth.Authenticate) -> None:
     auth.authentication_controller.logout()
     st.session_state.pop(ACCOUNT_KEY, None)
+    st.session_state.pop(PENDING_COOKIE_KEY, None)
 
 
 def signed_in_account(engine: Engine, auth: stauth.Authenticate) -> Account | None:
@@ -88,6 +120,7 @@ def signed_in_account(engine: Engine, auth: stauth.Authenticate) -> Account | No
         st.session_state[NOTICE_KEY] = "auth.session_ended"
         return None
     st.session_state[ACCOUNT_KEY] = account
+    write_pending_cookie(auth)
     return account
 
 
