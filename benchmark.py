@@ -72,6 +72,7 @@ PAGE_WARM_S = 0.5
 PAGE_WARM_FLOOR_FACTOR = 3.0
 PAGE_COLD_S = 3.0
 TOP10_MATCHING_S = 0.05
+PAIRING_S = 2.0
 GROWTH_AGGREGATION_S = 0.1
 EXPORT_MEMBERS_S = 3.0
 IMPORT_10K_S = 10.0
@@ -519,7 +520,7 @@ def _operation_results(db, members: int, runs: int, import_rows: int) -> list[Re
                    note=f"{len(profiles):,} eligible members, index warm")
         attendees = [p.id for p in profiles[:: max(1, len(profiles) // PAIRING_ATTENDEES)]][:PAIRING_ATTENDEES]
         _operation(results, f"pairing {len(attendees)} attendees (one round)", members,
-                   lambda: pairing.plan_event(db, attendees, 1), runs,
+                   lambda: pairing.plan_event(db, attendees, 1), runs, PAIRING_S,
                    note="core.pairing.plan_event, reasons included")
     _operation(results, "export all members (CSV)", members, lambda: members_csv(db, "bench"), runs,
                EXPORT_MEMBERS_S, note="core.exports.members_csv")

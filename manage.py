@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import os
 import sys
@@ -172,7 +173,6 @@ def cmd_export_growth(args: argparse.Namespace) -> int:
 
 
 def cmd_export_composition(args: argparse.Namespace) -> int:
-    import datetime as dt
 
     from core.growth import composition_csv
     from core.i18n import TOKYO
@@ -226,7 +226,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_pair_event(args: argparse.Namespace) -> int:
     from core.i18n import t
-    from core.pairing import attendees_from_csv, event_csv, plan_event
+    from core.pairing import attendees_from_csv, event_csv, plan_event, record_event
 
     engine = make_engine()
     attendees = attendees_from_csv(engine, Path(args.attendees).read_bytes())
@@ -235,11 +235,18 @@ def cmd_pair_event(args: argparse.Namespace) -> int:
     if len(attendees.member_ids) < 2:
         print(t("pairing.need_two", "en") + " / " + t("pairing.need_two"), file=sys.stderr)
         return 2
-    plan = plan_event(engine, attendees.member_ids, args.rounds, lang=args.lang)
+    plan = plan_event(engine, attendees.member_ids, args.rounds, lang=args.lang, table_size=args.table_size)
     Path(args.out).write_bytes(event_csv(plan))
-    proven = all(r.matching.optimal for r in plan.rounds)
-    print(f"Wrote {args.out}: {len(attendees.member_ids)} attendees, {len(plan.rounds)} rounds in "
-          f"{plan.seconds:.2f} s; {'every round proven optimal' if proven else 'not every round proven optimal'}")
+    what = "pairs of the highest total score" if args.table_size == 2 else f"tables of at most {args.table_size}"
+    print(f"Wrote {args.out}: {len(attendees.member_ids)} attendees, {len(plan.rounds)} rounds of {what} in "
+          f"{plan.seconds:.2f} s")
+    repeats = sum(r.repeats for r in plan.rounds)
+    if repeats:
+        print(f"{repeats} pairs introduced or seated together before could not be kept apart", file=sys.stderr)
+    if args.record:
+        done = record_event(engine, plan, args.record, args.held_on or dt.date.today(), "manage.py")
+        print(f"Recorded the event {args.record!r}: {done.introductions} introductions "
+              f"({done.already} pairs were already recorded)")
     return 0
 
 
@@ -265,7 +272,6 @@ def _safe_url() -> str:
 
 
 def _iso_date(text: str):
-    import datetime as dt
 
     try:
         return dt.date.fromisoformat(text)
@@ -372,6 +378,12 @@ def build_parser() -> argparse.ArgumentParser:
     pair.add_argument("--attendees", required=True, metavar="FILE", help="a CSV with an email column")
     pair.add_argument("--out", required=True, help="the CSV file to write (round, group, email, name, reason)")
     pair.add_argument("--rounds", type=int, default=1, help="how many rounds (default 1)")
+    pair.add_argument("--table-size", type=int, default=2, choices=range(2, 11), metavar="N",
+                      help="2 (default): one-to-one pairs; 3-10: tables of at most N")
+    pair.add_argument("--record", metavar="TITLE", help="also record the pairs as introductions of this event, "
+                      "so later events and suggestions do not pair them again")
+    pair.add_argument("--held-on", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                      help="the event's date for --record (default today)")
     pair.add_argument("--lang", choices=["ja", "en"], default="ja", help="the language of the reasons")
     pair.set_defaults(func=cmd_pair_event)
 

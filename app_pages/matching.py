@@ -114,18 +114,25 @@ with event:
                 st.error(error_text(error))
             else:
                 attendees, skipped = given.member_ids, given.skipped
-    rounds = st.number_input(tr("pairing.rounds"), min_value=1, max_value=10, value=1, key="pairing_rounds")
+    left, right = st.columns(2)
+    rounds = left.number_input(tr("pairing.rounds"), min_value=1, max_value=10, value=1, key="pairing_rounds")
+    table_size = right.number_input(tr("pairing.table_size"), min_value=2, max_value=pairing.MAX_TABLE_SIZE,
+                                    value=2, key="pairing_table_size", help=tr("pairing.table_size_help"))
     if st.button(tr("pairing.go"), key="pairing_go", type="primary", disabled=len(attendees) < 2):
-        st.session_state["pairing_plan"] = pairing.plan_event(db, attendees, int(rounds), language)
+        st.session_state["pairing_plan"] = pairing.plan_event(db, attendees, int(rounds), language,
+                                                              table_size=int(table_size))
         st.session_state["pairing_skipped"] = skipped
+        st.session_state.pop("pairing_recorded", None)
     if len(attendees) < 2:
         st.caption(tr("pairing.need_two"))
     plan = st.session_state.get("pairing_plan")
     if plan is not None:
         people = len({seat.member_id for seat in plan.seats})
         st.success(tr("pairing.done", people=people, rounds=len(plan.rounds), seconds=plan.seconds))
-        worst = max((r.matching.gap for r in plan.rounds if not r.matching.optimal), default=None)
-        st.caption(tr("pairing.optimal") if worst is None else tr("pairing.not_optimal", gap=worst))
+        st.caption(tr("pairing.optimal") if plan.table_size == 2 else tr("pairing.tables_note"))
+        repeats = sum(r.repeats for r in plan.rounds)
+        if repeats:
+            st.warning(tr("pairing.repeats", count=repeats))
         st.download_button(tr("pairing.download"), data=pairing.event_csv(plan), file_name="event_pairs.csv",
                            mime="text/csv", icon=":material/download:", key="pairing_download")
         st.dataframe(pd.DataFrame({
@@ -135,6 +142,24 @@ with event:
             tr("matching.col.email"): [s.email for s in plan.seats],
             tr("matching.col.reasons"): [s.reason for s in plan.seats],
         }), hide_index=True, key="pairing_table")
+        with st.form("pairing_record_form", border=True):
+            st.write(tr("pairing.record_intro"))
+            title_column, date_column = st.columns([3, 1])
+            title = title_column.text_input(tr("pairing.event_title"), key="pairing_event_title")
+            held_on = date_column.date_input(tr("pairing.held_on"), key="pairing_held_on")
+            recorded = st.session_state.get("pairing_recorded")
+            if st.form_submit_button(tr("pairing.record"), icon=":material/event_available:",
+                                     disabled=recorded is not None):
+                try:
+                    done = pairing.record_event(db, plan, title, held_on, account.username)
+                except DomainError as error:
+                    st.error(error_text(error))
+                else:
+                    data_changed()
+                    st.session_state["pairing_recorded"] = done
+                    recorded = done
+            if recorded is not None:
+                st.success(tr("pairing.recorded", count=recorded.introductions, already=recorded.already))
         shown_skips = [*st.session_state.get("pairing_skipped", []), *plan.skipped]
         if shown_skips:
             st.write(tr("pairing.skipped"))

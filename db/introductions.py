@@ -29,6 +29,14 @@ def pair_exists(session: Session, a: int, b: int) -> bool:
                                                         Introduction.member_b_id == b)) is not None
 
 
+def pairs_among(session: Session, member_ids: list[int]) -> set[tuple[int, int]]:
+    """Every (member_a_id, member_b_id) already recorded between two of `member_ids`."""
+    ids = sorted(set(member_ids))
+    rows = session.execute(select(Introduction.member_a_id, Introduction.member_b_id)
+                           .where(Introduction.member_a_id.in_(ids), Introduction.member_b_id.in_(ids)))
+    return {(a, b) for a, b in rows}
+
+
 def counts_by_need(session: Session) -> list[tuple[str | None, str, str | None, int]]:
     """(need tag, status, outcome, count) over every introduction."""
     query = (select(Introduction.need_tag, Introduction.status, Introduction.outcome, func.count())

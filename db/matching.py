@@ -60,12 +60,14 @@ def introduced_pairs(engine: Engine) -> list[tuple[int, int]]:
 
 
 def proposals_since(engine: Engine, since: dt.datetime) -> dict[int, int]:
-    """Member id -> how many introductions proposed since `since` include them."""
+    """Member id -> how many introductions proposed since `since` include them (seatings at an event are
+    not counted: everyone there meets the same number of people)."""
     counts: dict[int, int] = {}
     with read_session(engine) as session:
         for column in (Introduction.member_a_id, Introduction.member_b_id):
             for member_id, count in session.execute(
-                select(column, func.count()).where(Introduction.proposed_at >= since).group_by(column)
+                select(column, func.count())
+                .where(Introduction.proposed_at >= since, Introduction.event_id.is_(None)).group_by(column)
             ):
                 counts[member_id] = counts.get(member_id, 0) + count
     return counts

@@ -91,3 +91,20 @@ def test_new_member_introductions_list_only_those_who_agreed(db):
     table = read_table(intros.new_members_csv(db, dt.date(2026, 10, 1), "sato", "en"))
     assert table.header == ["Name", "Joined", "Industry", "Region", "Offers", "Needs"]
     assert len(table.rows) == 4
+
+
+def test_recording_an_event_twice_adds_no_pair_twice_and_seatings_do_not_count_towards_the_cap(db):
+    from core import matching, pairing
+
+    plan = pairing.plan_event(db, [1, 2, 4], table_size=3, today=dt.date(2026, 11, 1))
+    first = pairing.record_event(db, plan, "交流会", dt.date(2026, 11, 2), "sato")
+    assert (first.introductions, first.already) == (3, 0)
+    second = pairing.record_event(db, plan, "交流会（再）", dt.date(2026, 11, 2), "sato")
+    assert (second.introductions, second.already) == (0, 3)
+    with read_session(db) as session:
+        rows = session.execute(select(Introduction.status, Introduction.event_id, Introduction.event_round)).all()
+        assert sorted(rows) == [("introduced", first.event_id, 1)] * 3
+        assert session.scalar(select(AuditLog.action).where(AuditLog.entity == "event")) == "event_recorded"
+    assert matching.match_data(db).exposure == {}
+    with pytest.raises(pairing.EventTitleRequired):
+        pairing.record_event(db, plan, "  ", dt.date(2026, 11, 2), "sato")

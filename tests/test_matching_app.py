@@ -101,6 +101,29 @@ def test_event_pairing_on_the_page_seats_everyone(db):
     assert sorted(shown["氏名"]) == sorted(["山田 太郎", "佐藤 花子", "=cmd|' /C calc'!A0", "**太字** さん"])
 
 
+def test_an_event_recorded_from_the_page_keeps_its_pairs_from_meeting_again(db):
+    with write_session(db) as session:
+        session.get(Member, 4).matching_opt_in = True
+    at = organizer_on(MATCHING)
+    at.multiselect(key="pairing_pick").set_value([1, 2, 3, 4]).run()
+    at.button(key="pairing_go").click().run()
+    record = next(b for b in at.button if b.label == "紹介として記録")
+    record.click().run()
+    assert any("イベント名を入力してください" in e.value for e in at.error)
+    assert intros.log(db) == []
+    at.text_input(key="pairing_event_title").input("交流会")
+    next(b for b in at.button if b.label == "紹介として記録").click().run()
+    assert not at.exception
+    assert any("2 件の紹介を記録しました" in s.value for s in at.success)
+    first = {(i.member_a_id, i.member_b_id) for i in intros.log(db)}
+    assert len(first) == 2 and {i.status for i in intros.log(db)} == {"introduced"}
+    at.button(key="pairing_go").click().run()
+    shown = next(d.value for d in at.dataframe if "ラウンド" in d.value.columns)
+    ids = {row["メールアドレス"]: int(row["メールアドレス"][1]) for _, row in shown.iterrows()}
+    again = shown.groupby("グループ")["メールアドレス"].apply(lambda e: tuple(sorted(ids[x] for x in e)))
+    assert not set(again) & first
+
+
 def test_the_liaison_cannot_open_the_matching_pages(db):
     at = submit_login(new_app(), "kaisha", "kaisha-password-1").run()
     for page in (MATCHING, INTRODUCTIONS):

@@ -67,3 +67,38 @@ def test_export_matches_refuses_a_member_who_did_not_opt_in(url, tmp_path):
                     str(tmp_path / "x.csv"), url=url)
     assert result.returncode == 2
     assert "cannot be matched" in result.stderr
+
+
+def test_pair_event_seats_tables_and_a_recorded_event_is_never_paired_again(url, tmp_path):
+    from sqlalchemy import select
+
+    from db.models import Event, EventAttendee, Introduction
+
+    attendees = tmp_path / "attendees.csv"
+    attendees.write_bytes(write_table(["email"], [[f"m{i}@example.jp"] for i in range(1, 10)]))
+    first = tmp_path / "first.csv"
+    result = manage("pair-event", "--attendees", str(attendees), "--out", str(first), "--table-size", "3",
+                    "--record", "新年交流会", "--held-on", "2027-01-20", url=url)
+    assert result.returncode == 0, result.stderr
+    assert "9 introductions" in result.stdout
+    table = read_table(first.read_bytes())
+    groups: dict[str, set[str]] = {}
+    for row in table.rows:
+        groups.setdefault(row.cells["group"], set()).add(row.cells["email"])
+    assert sorted(len(g) for g in groups.values()) == [3, 3, 3]
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        (event,) = connection.execute(select(Event.id, Event.title, Event.held_on)).all()
+        assert event[1:] == ("新年交流会", dt.date(2027, 1, 20))
+        assert connection.execute(select(EventAttendee.member_id)).scalars().all().__len__() == 9
+        statuses = connection.execute(select(Introduction.status, Introduction.event_id)).all()
+    engine.dispose()
+    assert statuses == [("introduced", event[0])] * 9
+    second = tmp_path / "second.csv"
+    assert manage("pair-event", "--attendees", str(attendees), "--out", str(second), "--table-size", "3",
+                  url=url).returncode == 0
+    again: dict[str, set[str]] = {}
+    for row in read_table(second.read_bytes()).rows:
+        again.setdefault(row.cells["group"], set()).add(row.cells["email"])
+    met_before = {frozenset((a, b)) for g in groups.values() for a in g for b in g if a != b}
+    assert not {frozenset((a, b)) for g in again.values() for a in g for b in g if a != b} & met_before
