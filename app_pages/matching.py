@@ -28,52 +28,71 @@ def filters(prefix: str, column_a, column_b) -> tuple[str | None, str | None]:
 st.title(tr("matching.title"))
 st.caption(tr("matching.intro"))
 show_flash()
-profiles = matching.matchable_members(db)
-if not profiles:
+if not matching.find_members(db, "", 1):
     st.info(tr("matching.empty"))
     st.stop()
-by_id = {p.id: p for p in profiles}
+by_id: dict[int, matching.Profile] = {}
+SEARCH_LIMIT = 50
+
+
+def member_options(search_key: str, chosen: list[int]) -> list[int]:
+    """The members whose name or e-mail contains the search text (at most SEARCH_LIMIT), after those chosen."""
+    query = st.text_input(tr("matching.search"), key=wkey(search_key), placeholder=tr("matching.search_hint"))
+    found = matching.find_members(db, query, SEARCH_LIMIT)
+    if query and not found:
+        st.caption(tr("matching.search_none"))
+    elif len(found) == SEARCH_LIMIT:
+        st.caption(tr("matching.search_more", limit=SEARCH_LIMIT))
+    by_id.update({p.id: p for p in [*matching.profiles_of(db, chosen), *found]})
+    return list(dict.fromkeys([*(i for i in chosen if i in by_id), *(p.id for p in found)]))
+
+
 by_member, by_need, event = st.tabs([tr("matching.tab.member"), tr("matching.tab.need"), tr("matching.tab.event")])
 
 with by_member:
-    chosen = st.selectbox(tr("matching.pick_member"), list(by_id), key=wkey("matching_member"),
+    options = member_options("matching_member_search", [])
+    chosen = st.selectbox(tr("matching.pick_member"), options, key=wkey("matching_member"),
                           format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>")
-    me = by_id[chosen]
-    st.text(tr("matching.profile", industry=vocab.label("industry", me.industry_code, language) or tr("matching.none"),
-               region=vocab.label("region", me.region, language) or tr("matching.none"), needs=tags(me.needs),
-               offers=tags(me.offers)))
-    a, b, c, d = st.columns(4)
-    top_k = a.number_input(tr("matching.top_k"), min_value=1, max_value=50, value=10, key="matching_top_k")
-    need = b.selectbox(tr("matching.filter_need"), ["", *(t for t in me.needs if t in vocab.need_tags())],
-                       key=wkey(f"matching_need_filter_{chosen}"),
-                       format_func=lambda t: vocab.tag_label(t, language) if t else tr("matching.any"))
-    industry, region = filters("matching", c, d)
-    found = matching.suggest(db, chosen, int(top_k), need=need or None, industry=industry, region=region)
-    if found.held_back:
-        st.caption(tr("matching.held_back", count=found.held_back, cap=matching.EXPOSURE_CAP,
-                      days=matching.EXPOSURE_DAYS))
-    if not found.candidates:
-        st.info(tr("matching.no_candidates"))
-    for candidate in found.candidates:
-        other = candidate.profile
-        with st.container(border=True):
-            left, middle, right = st.columns([3, 7, 3], vertical_alignment="center")
-            left.text(f"{other.name}\n{other.email}")
-            left.metric(tr("matching.col.score"), f"{candidate.score:.1f}", help=tr("matching.score_help"))
-            middle.text(matching.describe(candidate.reasons, me.name, other.name, language))
-            middle.text(" ／ ".join(filter(None, (vocab.label("industry", other.industry_code, language),
-                                                  vocab.label("region", other.region, language)))))
-            if right.button(tr("matching.record"), key=f"matching_record_{chosen}_{other.id}",
-                            icon=":material/handshake:"):
-                try:
-                    introductions.propose(db, chosen, other.id, account.username,
-                                          need_tag=need or matching.main_need(candidate.reasons),
-                                          reason=matching.describe(candidate.reasons, me.name, other.name, "ja"))
-                except DomainError as error:
-                    st.error(error_text(error))
-                else:
-                    data_changed()
-                    flash(tr("matching.recorded", a=me.name, b=other.name))
+    if chosen is None:
+        st.info(tr("matching.search_none"))
+    else:
+        me = by_id[chosen]
+        none = tr("matching.none")
+        st.text(tr("matching.profile", industry=vocab.label("industry", me.industry_code, language) or none,
+                   region=vocab.label("region", me.region, language) or none, needs=tags(me.needs),
+                   offers=tags(me.offers)))
+        a, b, c, d = st.columns(4)
+        top_k = a.number_input(tr("matching.top_k"), min_value=1, max_value=50, value=10, key="matching_top_k")
+        need = b.selectbox(tr("matching.filter_need"), ["", *(t for t in me.needs if t in vocab.need_tags())],
+                           key=wkey(f"matching_need_filter_{chosen}"),
+                           format_func=lambda t: vocab.tag_label(t, language) if t else tr("matching.any"))
+        industry, region = filters("matching", c, d)
+        found = matching.suggest(db, chosen, int(top_k), need=need or None, industry=industry, region=region)
+        if found.held_back:
+            st.caption(tr("matching.held_back", count=found.held_back, cap=matching.EXPOSURE_CAP,
+                          days=matching.EXPOSURE_DAYS))
+        if not found.candidates:
+            st.info(tr("matching.no_candidates"))
+        for candidate in found.candidates:
+            other = candidate.profile
+            with st.container(border=True):
+                left, middle, right = st.columns([3, 7, 3], vertical_alignment="center")
+                left.text(f"{other.name}\n{other.email}")
+                left.metric(tr("matching.col.score"), f"{candidate.score:.1f}", help=tr("matching.score_help"))
+                middle.text(matching.describe(candidate.reasons, me.name, other.name, language))
+                middle.text(" ／ ".join(filter(None, (vocab.label("industry", other.industry_code, language),
+                                                      vocab.label("region", other.region, language)))))
+                if right.button(tr("matching.record"), key=f"matching_record_{chosen}_{other.id}",
+                                icon=":material/handshake:"):
+                    try:
+                        introductions.propose(db, chosen, other.id, account.username,
+                                              need_tag=need or matching.main_need(candidate.reasons),
+                                              reason=matching.describe(candidate.reasons, me.name, other.name, "ja"))
+                    except DomainError as error:
+                        st.error(error_text(error))
+                    else:
+                        data_changed()
+                        flash(tr("matching.recorded", a=me.name, b=other.name))
 
 with by_need:
     need = st.selectbox(tr("matching.need_pick"), vocab.need_tags(), key=wkey("matching_need"),
@@ -101,7 +120,8 @@ with event:
                       format_func=lambda s: tr(f"pairing.source.{s}"))
     skipped: list[tuple[str, str]] = []
     if source == "pick":
-        attendees = st.multiselect(tr("pairing.pick"), list(by_id), key=wkey("pairing_pick"),
+        options = member_options("pairing_search", st.session_state.get(wkey("pairing_pick"), []))
+        attendees = st.multiselect(tr("pairing.pick"), options, key=wkey("pairing_pick"),
                                    format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>",
                                    placeholder=tr("common.choose"))
     else:

@@ -288,6 +288,7 @@ class MatchData:
     index: MatchIndex
     partners: dict[int, frozenset[int]]  # member id -> members introduced to them before
     exposure: dict[int, int]  # member id -> introductions proposed in the last EXPOSURE_DAYS days
+    search_keys: list[str]  # per profile: its name and e-mail as find_members compares them
 
 
 _CACHE: dict[str, tuple[tuple, MatchData]] = {}
@@ -318,7 +319,8 @@ def match_data(engine: Engine, today: dt.date | None = None) -> MatchData:
             partners.setdefault(b, set()).add(a)
         since = dt.datetime.combine(today - dt.timedelta(days=EXPOSURE_DAYS), dt.time())
         data = MatchData(MatchIndex(profiles), {m: frozenset(p) for m, p in partners.items()},
-                         repo.proposals_since(engine, since - dt.timedelta(hours=9)))
+                         repo.proposals_since(engine, since - dt.timedelta(hours=9)),
+                         [f"{_search_key(p.name)}\x1f{_search_key(p.email)}" for p in profiles])
         _CACHE[key] = (version, data)
         return data
 
@@ -388,6 +390,33 @@ def offerers(engine: Engine, need: str, k: int = 20, *, industry: str | None = N
 
 def matchable_members(engine: Engine, today: dt.date | None = None) -> list[Profile]:
     return list(match_data(engine, today).index.profiles)
+
+
+def profiles_of(engine: Engine, member_ids: Iterable[int], today: dt.date | None = None) -> list[Profile]:
+    """The profiles of those of `member_ids` who may still be matched, in the order given."""
+    index = match_data(engine, today).index
+    return [index.profiles[index.position[m]] for m in member_ids if m in index.position]
+
+
+def _search_key(text: str) -> str:
+    return "".join(_key(text).split())  # NFKC, case-folded, without spaces: 「山田太郎」 finds 「山田 太郎」
+
+
+def find_members(engine: Engine, query: str, limit: int = 50, today: dt.date | None = None) -> list[Profile]:
+    """Up to `limit` members who may be matched whose name or e-mail contains `query` (by id; the first
+    `limit` for an empty query)."""
+    data = match_data(engine, today)
+    wanted = _search_key(query)
+    if not wanted:
+        return list(data.index.profiles[:limit])
+    keys = data.search_keys
+    found = []
+    for position, key in enumerate(keys):
+        if wanted in key:
+            found.append(data.index.profiles[position])
+            if len(found) == limit:
+                break
+    return found
 
 
 def resolve_member(engine: Engine, key: str) -> int:

@@ -54,6 +54,23 @@ def test_the_explorer_shows_ranked_candidates_with_reasons_in_words(db):
     assert not any("太字" in m.value for m in at.markdown)
 
 
+def test_the_member_pickers_search_by_name_or_e_mail_and_keep_what_was_chosen(db):
+    at = organizer_on(MATCHING)
+    at.text_input(key="matching_member_search").input("佐藤花子").run()  # without the space of 「佐藤 花子」
+    assert at.selectbox(key="matching_member").options == ["佐藤 花子 <m2@example.jp>"]
+    at.text_input(key="matching_member_search").input("nobody@").run()
+    assert not at.exception
+    assert any("該当する会員がいません" in i.value for i in at.info)
+    at.text_input(key="pairing_search").input("M1@EXAMPLE").run()
+    at.multiselect(key="pairing_pick").set_value([1]).run()
+    at.text_input(key="pairing_search").input("山田").run()
+    at.text_input(key="pairing_search").input("m3@").run()
+    picker = at.multiselect(key="pairing_pick")
+    assert picker.value == [1] and len(picker.options) == 2
+    picker.set_value([1, 3]).run()
+    assert at.multiselect(key="pairing_pick").value == [1, 3]
+
+
 def test_recording_an_introduction_takes_one_click_and_then_it_is_not_suggested_again(db):
     at = organizer_on(MATCHING)
     at.selectbox(key="matching_member").set_value(1).run()
