@@ -11,6 +11,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
 from core.errors import DomainError
+from core.settings import forget_settings
 from db.engine import make_engine
 from db.models import Application, Member, Survey, UserAccount
 
@@ -90,3 +91,4 @@ def restore(url: str, source: Path) -> None:
     else:
         _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--exit-on-error",
              f"--dbname={_libpq_url(url)}", str(source))
+    forget_settings()

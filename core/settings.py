@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import threading
+import time
 from typing import Any
 
 from sqlalchemy import Engine
@@ -10,6 +13,10 @@ from core.vocab import group_companies
 from db import settings as repo
 from db.audit import record
 from db.engine import read_session, write_session
+
+CACHE_SECONDS = 5.0
+_CACHE: dict[str, tuple[float, dict[str, Any]]] = {}
+_LOCK = threading.Lock()
 
 DEFAULTS: dict[str, Any] = {
     "network_name": "ソニー アルムナイ ネットワーク",
@@ -27,9 +34,27 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get_setting(engine: Engine, key: str) -> Any:
-    with read_session(engine) as session:
-        stored = repo.get(session, key)
-    return DEFAULTS[key] if stored is repo.MISSING else stored
+    """A setting's value (its default when it was never set).
+
+    Every run of a page reads several settings: they are read together and kept for CACHE_SECONDS in
+    this process (cleared at once by set_setting here; a change made by another process shows within
+    those seconds).
+    """
+    name = engine.url.render_as_string(hide_password=False)
+    now = time.monotonic()
+    with _LOCK:
+        cached = _CACHE.get(name)
+    if cached is None or now - cached[0] > CACHE_SECONDS:
+        with read_session(engine) as session:
+            cached = (now, repo.all_values(session))
+        with _LOCK:
+            _CACHE[name] = cached
+    return copy.deepcopy(cached[1].get(key, DEFAULTS[key]))
+
+
+def forget_settings() -> None:
+    with _LOCK:
+        _CACHE.clear()
 
 
 def set_setting(engine: Engine, key: str, value: Any, actor: str) -> None:
@@ -38,3 +63,4 @@ def set_setting(engine: Engine, key: str, value: Any, actor: str) -> None:
     with write_session(engine) as session:
         repo.put(session, key, value)
         record(session, actor=actor, action="setting_changed", entity="setting", details={"key": key, "value": value})
+    forget_settings()

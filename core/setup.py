@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 
 from core import accounts
-from core.settings import set_setting
+from core.settings import forget_settings, set_setting
 from db.engine import write_session
 from db.migrate import upgrade
 from db.models import UserAccount
@@ -33,6 +33,7 @@ def init_database(engine: Engine) -> None:
     upgrade(engine)
     with write_session(engine) as session:
         ensure_default_questions(session)
+    forget_settings()
 
 
 def seed_demo(engine: Engine, members: int = 240, seed: int = 7) -> DemoOutcome:

@@ -38,50 +38,62 @@ class MonthlyCounts:
     decision_hours: dict[str, dict[int, int]] = field(default_factory=dict)  # month -> {whole hours: decisions}
 
 
-def _month(column: ColumnElement, dialect: str, shift_hours: int = 0) -> ColumnElement[str]:
-    """The calendar month of a date or a naive-UTC datetime as text 'YYYY-MM'."""
+# The same text as the SQLite indexes of migration 0007: SQLite uses an index on an expression only
+# for exactly that expression, so these are literal SQL, not built with bound parameters.
+SQLITE_SUBMITTED_MONTH = "strftime('%Y-%m', submitted_at, '+9 hours')"
+SQLITE_DECIDED_MONTH = "strftime('%Y-%m', decided_at, '+9 hours')"
+SQLITE_DECISION_HOURS = "CAST((julianday(decided_at) - julianday(submitted_at)) * 24 AS INTEGER)"
+
+
+def _application_months(dialect: str) -> tuple[ColumnElement[str], ColumnElement[str], ColumnElement[int]]:
+    """(month submitted, month decided, whole hours to the decision) of an application, Japan time."""
     if dialect == "sqlite":
-        if shift_hours:
-            return func.strftime("%Y-%m", column, f"+{shift_hours} hours")
-        return func.strftime("%Y-%m", column)
-    if shift_hours:
-        column = column + literal_column(f"INTERVAL '{shift_hours} hours'", Interval)
-    return func.to_char(column, "YYYY-MM")
+        return (literal_column(SQLITE_SUBMITTED_MONTH), literal_column(SQLITE_DECIDED_MONTH),
+                literal_column(SQLITE_DECISION_HOURS))
+    shift = literal_column(f"INTERVAL '{JST_HOURS} hours'", Interval)
+    return (func.to_char(Application.submitted_at + shift, "YYYY-MM"),
+            func.to_char(Application.decided_at + shift, "YYYY-MM"),
+            cast(func.floor(extract("epoch", Application.decided_at - Application.submitted_at) / 3600), Integer))
 
 
-def _hours_between(start: ColumnElement, end: ColumnElement, dialect: str) -> ColumnElement[int]:
-    if dialect == "sqlite":
-        return cast((func.julianday(end) - func.julianday(start)) * 24, Integer)
-    return cast(func.floor(extract("epoch", end - start) / 3600), Integer)
+def _by_month(rows) -> dict[str, int]:
+    """Counts per day (a date column grouped in SQL, which reads its index alone) summed per month."""
+    months: dict[str, int] = {}
+    for day, count in rows:
+        if day is not None:
+            month = day.strftime("%Y-%m") if isinstance(day, dt.date) else str(day)[:7]
+            months[month] = months.get(month, 0) + count
+    return months
 
 
-def _count_by_month(session, month: ColumnElement[str], *where: ColumnElement[bool]) -> dict[str, int]:
-    inner = select(month.label("month")).where(*where).subquery()
-    rows = session.execute(select(inner.c.month, func.count()).group_by(inner.c.month))
-    return {row[0]: row[1] for row in rows if row[0]}
+def application_queries(dialect: str) -> tuple[Select, Select]:
+    """(applications per month submitted and status; decisions per month decided, status and whole hours)."""
+    submitted, decided, hours_taken = _application_months(dialect)
+    return (select(submitted, Application.status, func.count()).select_from(Application)
+            .group_by(submitted, Application.status),
+            select(decided, Application.status, hours_taken, func.count()).select_from(Application)
+            .where(decided.is_not(None)).group_by(decided, Application.status, hours_taken))
 
 
 def monthly_counts(engine: Engine) -> MonthlyCounts:
     """Joins, leaves, applications, approvals, rejections and decision times per month, counted in SQL."""
-    dialect = engine.dialect.name
-    submitted = _month(Application.submitted_at, dialect, JST_HOURS)
-    decided = _month(Application.decided_at, dialect, JST_HOURS)
+    by_submission, by_decision = application_queries(engine.dialect.name)
     with read_session(engine) as session:
-        joined = _count_by_month(session, _month(Member.joined_on, dialect))
-        left = _count_by_month(session, _month(Member.left_on, dialect), Member.left_on.is_not(None))
-        applications = _count_by_month(session, submitted, Application.status.not_in(NOT_AN_APPLICATION))
-        decided_as = Application.decided_at.is_not(None)
-        approvals = _count_by_month(session, decided, decided_as, Application.status == "approved")
-        rejections = _count_by_month(session, decided, decided_as, Application.status == "rejected")
-        inner: Select = select(
-            decided.label("month"),
-            _hours_between(Application.submitted_at, Application.decided_at, dialect).label("hours"),
-        ).where(decided_as, Application.status.in_(DECISION_STATUSES))
-        durations = inner.subquery()
+        joined = _by_month(session.execute(select(Member.joined_on, func.count()).group_by(Member.joined_on)))
+        left = _by_month(session.execute(select(Member.left_on, func.count()).where(Member.left_on.is_not(None))
+                                         .group_by(Member.left_on)))
+        applications: dict[str, int] = {}
+        for month, status, count in session.execute(by_submission):
+            if month and status not in NOT_AN_APPLICATION:
+                applications[month] = applications.get(month, 0) + count
+        approvals: dict[str, int] = {}
+        rejections: dict[str, int] = {}
         hours: dict[str, dict[int, int]] = {}
-        for month, spent, count in session.execute(
-            select(durations.c.month, durations.c.hours, func.count()).group_by(durations.c.month, durations.c.hours)
-        ):
+        for month, status, spent, count in session.execute(by_decision):
+            if status not in DECISION_STATUSES:
+                continue
+            tally = approvals if status == "approved" else rejections
+            tally[month] = tally.get(month, 0) + count
             bucket = hours.setdefault(month, {})
             spent = max(0, int(spent or 0))
             bucket[spent] = bucket.get(spent, 0) + count

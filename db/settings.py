@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Setting
@@ -14,6 +15,10 @@ MISSING = object()
 def get(session: Session, key: str) -> Any:
     row = session.get(Setting, key)
     return MISSING if row is None else row.value
+
+
+def all_values(session: Session) -> dict[str, Any]:
+    return {row.key: row.value for row in session.scalars(select(Setting))}
 
 
 def put(session: Session, key: str, value: Any) -> None:

@@ -75,3 +75,13 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
     init_database(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    """Settings are cached per database URL for a few seconds; a test's database is new."""
+    from core.settings import forget_settings
+
+    forget_settings()
+    yield
+    forget_settings()

@@ -175,3 +175,16 @@ def test_an_empty_database_gives_no_months_and_still_a_report(engine):
     html = monthly_report(engine, "2025-06", "tester", now=dt.datetime(2025, 7, 2, 9, tzinfo=TOKYO))
     assert '<div class="label">会員数（月末）</div><div class="value">0</div>' in html
     assert "該当する会員はいません。" in html
+
+
+def test_on_sqlite_the_monthly_application_counts_read_the_expression_indexes_alone(sqlite_engine):
+    from db.growth import application_queries
+
+    with sqlite_engine.connect() as connection:
+        for query, index in zip(application_queries("sqlite"),
+                                ("ix_applications_submitted_month", "ix_applications_decided_month"), strict=True):
+            compiled = query.compile(sqlite_engine)
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values())).all()
+            assert any(f"USING INDEX {index}" in row[-1] or f"USING COVERING INDEX {index}" in row[-1]
+                       for row in plan), plan
+            assert not any("TEMP B-TREE" in row[-1] for row in plan), plan

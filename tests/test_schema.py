@@ -10,6 +10,8 @@ from db.models import Base, ScreeningQuestion
 from db.screening import DEFAULT_QUESTIONS
 
 
+# SQLite's indexes on expressions (migration 0007, for the growth figures) are not reflected
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_the_migrated_schema_equals_the_models(engine):
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
