@@ -16,9 +16,10 @@ What is measured (every figure is the median of R runs, R = ``--runs``, default 
   because every login lands there. Kept warm across runs, as in a server process that has been up:
   imports, the engine (``st.cache_resource``), SQLite's file cache.
 - **Page, warm**: the rerun right after the cold run in the same session (nothing cleared).
-- **Floor** of a page: the warm rerun of an empty one-line Streamlit page under AppTest plus the
-  page's own SQL (the data functions the page calls, uncached, see ``PAGE_SQL``). Pages whose SQL is
-  trivially small (a handful of settings, accounts or questions) have the empty page as their floor.
+- **Floor** of a page: the warm rerun of an empty one-line Streamlit page under AppTest plus the SQL
+  that a run of the page issues, uncached: app.py's (the accounts for the login library, the
+  signed-in account, the settings; ``_frame_sql``) and the page's own (the data functions it calls,
+  see ``PAGE_SQL``).
 - **Memory**: the peak of Python's heap during a page's cold run (``tracemalloc``, which also sees
   numpy's arrays but not SQLite's own C allocations), measured in a separate pass because tracing
   slows the run down; the process's peak resident set (``ru_maxrss``, seeding included) is reported
@@ -198,19 +199,49 @@ def _audit_sql(db, role: str) -> None:
     audit.entries(db, audit.AuditFilter((), "", None, None))
 
 
-# page script -> the data functions it calls (None: trivially small SQL, the floor is the empty page).
+def _frame_sql(db, role: str) -> None:
+    """What app.py queries on every run before the page draws: the accounts for the login library,
+    the signed-in account (is it still active?) and the settings (uncached here)."""
+    from core import accounts
+    from core.settings import forget_settings, get_setting
+
+    accounts.credentials(db)
+    accounts.find_account(db, role)
+    forget_settings()
+    get_setting(db, "demo_mode")
+
+
+def _accounts_sql(db, role: str) -> None:
+    from core import accounts
+
+    accounts.list_accounts(db)
+
+
+def _settings_sql(db, role: str) -> None:
+    from core import questions
+
+    questions.all_questions(db)
+
+
+def _imports_sql(db, role: str) -> None:
+    from core import application_import
+
+    application_import.question_texts(db)  # the screening questions' texts are column names
+
+
+# page script -> the data functions it calls (None: nothing beyond the frame's SQL).
 PAGE_SQL: dict[str, Callable[[Any, str], None] | None] = {
     "app_pages/home.py": _home_sql,
     "app_pages/growth.py": _growth_sql,
     "app_pages/surveys.py": _surveys_sql,
     "app_pages/queue.py": _queue_sql,
     "app_pages/members.py": _members_sql,
-    "app_pages/imports.py": None,  # the active screening questions
+    "app_pages/imports.py": _imports_sql,
     "app_pages/matching.py": _matching_sql,
     "app_pages/introductions.py": _introductions_sql,
     "app_pages/survey_admin.py": _survey_admin_sql,
-    "app_pages/accounts.py": None,  # the accounts (a handful)
-    "app_pages/settings.py": None,  # the settings and the screening questions
+    "app_pages/accounts.py": _accounts_sql,
+    "app_pages/settings.py": _settings_sql,  # and the settings, read by the frame
     "app_pages/person.py": None,  # nothing until an e-mail is typed
     "app_pages/audit.py": _audit_sql,
 }
@@ -414,16 +445,17 @@ def _page_results(db, members: int, runs: int, pages: _Pages, directory: Path) -
                 results.append(_failed(f"page {name}", "page-cold", members, errors[key], role=role,
                                        page=spec.script))
                 continue
-            sql = PAGE_SQL.get(spec.script)
-            if sql is None:
-                floor_s, note = empty_s, ("SQL trivially small: the floor is the empty page"
-                                          if spec.script in PAGE_SQL else "no SQL registered: the floor is the "
-                                          "empty page")
-            else:
-                sql_times = _samples(lambda sql=sql, role=role: sql(db, role), runs)
-                floor_s, note = empty_s + statistics.median(sql_times), "empty page + the page's SQL"
-                results.append(_timed(f"floor {name} (SQL only)", "floor", members, sql_times, None, role=role,
-                                      page=spec.script))
+            page_sql = PAGE_SQL.get(spec.script)
+
+            def sql(page_sql=page_sql, role=role) -> None:
+                _frame_sql(db, role)
+                if page_sql is not None:
+                    page_sql(db, role)
+
+            sql_times = _samples(sql, runs)
+            floor_s, note = empty_s + statistics.median(sql_times), "empty page + the SQL of app.py and the page"
+            results.append(_timed(f"floor {name} (SQL only)", "floor", members, sql_times, None, role=role,
+                                  page=spec.script))
             compile_s = _compile_seconds(spec.script, runs)
             results.append(_timed(f"page {name} cold", "page-cold", members, cold[key], PAGE_COLD_S, role=role,
                                   page=spec.script, compile_s=compile_s))
