@@ -42,6 +42,12 @@ def organizer_on(page: str):
     return at.switch_page(page).run()
 
 
+def event_tab(at):
+    """Open the event tab (only the open tab runs)."""
+    at.session_state["matching_tabs"] = "イベントの組み合わせ"
+    return at.run()
+
+
 def test_the_explorer_shows_ranked_candidates_with_reasons_in_words(db):
     at = organizer_on(MATCHING)
     assert not at.exception
@@ -61,6 +67,8 @@ def test_the_member_pickers_search_by_name_or_e_mail_and_keep_what_was_chosen(db
     at.text_input(key="matching_member_search").input("nobody@").run()
     assert not at.exception
     assert any("該当する会員がいません" in i.value for i in at.info)
+    assert "pairing_pick" not in [w.key for w in at.multiselect]  # the event tab is closed: it does not run
+    event_tab(at)
     at.text_input(key="pairing_search").input("M1@EXAMPLE").run()
     at.multiselect(key="pairing_pick").set_value([1]).run()
     at.text_input(key="pairing_search").input("山田").run()
@@ -109,7 +117,7 @@ def test_a_stale_update_is_refused_and_explained(db):
 def test_event_pairing_on_the_page_seats_everyone(db):
     with write_session(db) as session:
         session.get(Member, 4).matching_opt_in = True
-    at = organizer_on(MATCHING)
+    at = event_tab(organizer_on(MATCHING))
     at.multiselect(key="pairing_pick").set_value([1, 2, 3, 4]).run()
     at.button(key="pairing_go").click().run()
     assert not at.exception
@@ -121,7 +129,7 @@ def test_event_pairing_on_the_page_seats_everyone(db):
 def test_an_event_recorded_from_the_page_keeps_its_pairs_from_meeting_again(db):
     with write_session(db) as session:
         session.get(Member, 4).matching_opt_in = True
-    at = organizer_on(MATCHING)
+    at = event_tab(organizer_on(MATCHING))
     at.multiselect(key="pairing_pick").set_value([1, 2, 3, 4]).run()
     at.button(key="pairing_go").click().run()
     record = next(b for b in at.button if b.label == "紹介として記録")
@@ -146,3 +154,13 @@ def test_the_liaison_cannot_open_the_matching_pages(db):
     for page in (MATCHING, INTRODUCTIONS):
         with pytest.raises(ValueError):
             at.switch_page(page)
+
+
+def test_the_need_tab_lists_who_offers_the_need_chosen(db):
+    at = organizer_on(MATCHING)
+    at.session_state["matching_tabs"] = "ニーズから探す"
+    at.run()
+    at.selectbox(key="matching_need").set_value("seeking_clients").run()
+    assert not at.exception
+    shown = next(d.value for d in at.dataframe if "氏名" in d.value.columns)
+    assert list(shown["氏名"]) == ["山田 太郎"]

@@ -38,8 +38,10 @@ def cookie_key() -> str:
 
 
 def authenticator(engine: Engine) -> stauth.Authenticate:
+    # the library reads the accounts only to log someone in; a signed-in session skips that query
+    signed_in = st.session_state.get("authentication_status") is True
     auth = stauth.Authenticate(
-        accounts.credentials(engine),
+        {"usernames": {}} if signed_in else accounts.credentials(engine),
         COOKIE_NAME,
         cookie_key(),
         COOKIE_EXPIRY_DAYS,
