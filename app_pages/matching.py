@@ -40,7 +40,7 @@ def member_options(search_key: str, chosen: list[int]) -> list[int]:
     query = st.text_input(tr("matching.search"), key=wkey(search_key), placeholder=tr("matching.search_hint"))
     found = matching.find_members(db, query, SEARCH_LIMIT)
     if query and not found:
-        st.caption(tr("matching.search_none"))
+        st.info(tr("matching.search_none"))
     elif len(found) == SEARCH_LIMIT:
         st.caption(tr("matching.search_more", limit=SEARCH_LIMIT))
     by_id.update({p.id: p for p in [*matching.profiles_of(db, chosen), *found]})
@@ -55,10 +55,8 @@ if by_member.open:
     with by_member:
         options = member_options("matching_member_search", [])
         chosen = st.selectbox(tr("matching.pick_member"), options, key=wkey("matching_member"),
-                              format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>")
-        if chosen is None:
-            st.info(tr("matching.search_none"))
-        else:
+                              format_func=lambda i: f"{by_id[i].name} <{by_id[i].email}>") if options else None
+        if chosen is not None:
             me = by_id[chosen]
             none = tr("matching.none")
             st.text(tr("matching.profile", industry=vocab.label("industry", me.industry_code, language) or none,

@@ -46,6 +46,9 @@ def page(demo_server):
 
 def open_growth(page, base: str, username: str) -> None:
     page.goto(base)
+    # the login library's cookie component answers once its frame has loaded, and that rerun would
+    # swallow a click made in the same moment (a person takes longer to type)
+    page.wait_for_load_state("networkidle")
     page.get_by_role("textbox", name="ユーザー名").fill(username)
     page.get_by_role("textbox", name="パスワード").fill(PASSWORD[username])
     page.get_by_role("button", name="ログイン").click()
