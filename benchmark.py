@@ -334,6 +334,7 @@ class _Pages:
             at.button[0].click().run()
             if at.session_state["authentication_status"] is not True:
                 raise BenchmarkError(f"could not log in as the demo account {role!r}")
+            at.session_state["auth-cookie-write"] = True  # what the browser answers once it has the login cookie
             at.run()  # the landing page (home) with the role's navigation
         return at
 

@@ -80,9 +80,9 @@ if by_member.open:
                     left, middle, right = st.columns([3, 7, 3], vertical_alignment="center")
                     left.text(f"{other.name}\n{other.email}")
                     left.metric(tr("matching.col.score"), f"{candidate.score:.1f}", help=tr("matching.score_help"))
-                    middle.text(matching.describe(candidate.reasons, me.name, other.name, language))
-                    middle.text(" ／ ".join(filter(None, (vocab.label("industry", other.industry_code, language),
-                                                          vocab.label("region", other.region, language)))))
+                    where = " ／ ".join(filter(None, (vocab.label("industry", other.industry_code, language),
+                                                      vocab.label("region", other.region, language))))
+                    middle.text(f"{matching.describe(candidate.reasons, me.name, other.name, language)}\n\n{where}")
                     if right.button(tr("matching.record"), key=f"matching_record_{chosen}_{other.id}",
                                     icon=":material/handshake:"):
                         try:

@@ -146,6 +146,9 @@ def test_disabling_an_account_ends_its_open_session(db):
 def test_the_admin_adds_an_account_on_the_accounts_page_and_it_can_log_in(db):
     at = logged_in("boss")
     at.switch_page(ACCOUNTS).run()
+    assert "accounts_new_username" not in [w.key for w in at.text_input]  # only the open tab runs
+    at.session_state["accounts_tabs"] = "アカウントを追加"
+    at.run()
     at.text_input(key="accounts_new_username").input("Tanaka")
     at.text_input(key="accounts_new_name").input("田中 一郎")
     at.selectbox(key="accounts_new_role").set_value("liaison")
@@ -162,6 +165,9 @@ def test_the_admin_adds_an_account_on_the_accounts_page_and_it_can_log_in(db):
 def test_the_accounts_page_explains_a_refused_password(db):
     at = logged_in("boss")
     at.switch_page(ACCOUNTS).run()
+    assert "accounts_new_username" not in [w.key for w in at.text_input]  # only the open tab runs
+    at.session_state["accounts_tabs"] = "アカウントを追加"
+    at.run()
     at.text_input(key="accounts_new_username").input("yamada")
     at.text_input(key="accounts_new_name").input("山田")
     at.text_input(key="accounts_new_password").input("short")
@@ -174,6 +180,9 @@ def test_the_accounts_page_explains_a_refused_password(db):
 def test_the_admin_changes_a_role_and_disables_an_account(db):
     at = logged_in("boss")
     at.switch_page(ACCOUNTS).run()
+    assert "sato" in at.dataframe[0].value.iloc[:, 0].tolist()  # the list tab is open first
+    at.session_state["accounts_tabs"] = "アカウントを編集"
+    at.run()
     at.selectbox(key="accounts_target").set_value("sato").run()
     at.selectbox(key="accounts_edit_role").set_value("liaison")
     at.button(key="FormSubmitter:accounts_role-権限を変更").click().run()
@@ -188,3 +197,24 @@ def test_the_login_page_lists_the_demo_accounts_only_in_demo_mode(db):
     at = new_app()
     assert any("デモ用アカウント" in s.value for s in at.subheader)
     assert "admin" in at.dataframe[0].value.iloc[:, 0].tolist()
+
+
+def test_the_admin_changes_the_settings_and_adds_a_screening_question(db):
+    from core import questions
+    from core.settings import get_setting
+
+    at = logged_in("boss")
+    at.switch_page("app_pages/settings.py").run()
+    assert not at.exception
+    assert "settings_new_text" not in [w.key for w in at.text_input]  # only the open tab runs
+    at.number_input(key="settings_k").set_value(7)
+    at.toggle(key="settings_public_form").set_value(True)
+    at.button(key="FormSubmitter:settings_network-保存する").click().run()
+    assert any("設定を保存しました" in s.value for s in at.success)
+    assert get_setting(db, "k_anonymity") == 7 and get_setting(db, "public_form_enabled") is True
+    at.session_state["settings_tabs"] = "審査質問"
+    at.run()
+    at.text_input(key="settings_new_text").input("現在のお仕事の内容を教えてください")
+    at.button(key="FormSubmitter:settings_new_question-追加する").click().run()
+    assert not at.exception
+    assert "現在のお仕事の内容を教えてください" in [q.text for q in questions.all_questions(db)]

@@ -165,10 +165,11 @@ def test_the_admin_logs_in_sees_every_page_and_stays_logged_in_after_a_reload(pa
     links = sidebar_links(page)
     assert {"ホーム", "申込の審査", "会員", "データの取込", "アカウント管理", "設定"} <= set(links)
     page.get_by_role("link", name="アカウント管理").click()
-    page.get_by_role("heading", name="アカウント一覧").wait_for()
+    page.get_by_role("heading", name="アカウント管理").wait_for()
+    page.get_by_role("tab", name="アカウント一覧").wait_for()
     shoot(page, "accounts")
     page.reload()
-    page.get_by_role("heading", name="アカウント一覧").wait_for()
+    page.get_by_role("heading", name="アカウント管理").wait_for()
 
 
 def test_the_organizer_sees_only_the_organizer_pages(page, server):
@@ -178,14 +179,14 @@ def test_the_organizer_sees_only_the_organizer_pages(page, server):
     assert not {"アカウント管理", "設定"} & set(links)
     page.goto(f"{server}/accounts")
     page.get_by_role("heading", name="ホーム").wait_for()
-    assert page.get_by_role("heading", name="アカウント一覧").count() == 0
+    assert page.get_by_role("heading", name="アカウント管理").count() == 0
 
 
 def test_a_liaison_asking_for_the_accounts_url_gets_the_home_page(page, server):
     log_in(page, server, "kaisha")
     page.goto(f"{server}/accounts")
     page.get_by_role("heading", name="ホーム").wait_for()
-    assert page.get_by_role("heading", name="アカウント一覧").count() == 0
+    assert page.get_by_role("heading", name="アカウント管理").count() == 0
     assert not page.url.endswith("/accounts")
     shoot(page, "liaison_home")
 
