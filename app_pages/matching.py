@@ -28,7 +28,8 @@ def filters(prefix: str, column_a, column_b) -> tuple[str | None, str | None]:
 st.title(tr("matching.title"))
 st.caption(tr("matching.intro"))
 show_flash()
-if not matching.find_members(db, "", 1):
+data = matching.match_data(db)  # the index of every eligible member, fetched once for this run
+if not data.index.profiles:
     st.info(tr("matching.empty"))
     st.stop()
 by_id: dict[int, matching.Profile] = {}
@@ -38,12 +39,12 @@ SEARCH_LIMIT = 50
 def member_options(search_key: str, chosen: list[int]) -> list[int]:
     """The members whose name or e-mail contains the search text (at most SEARCH_LIMIT), after those chosen."""
     query = st.text_input(tr("matching.search"), key=wkey(search_key), placeholder=tr("matching.search_hint"))
-    found = matching.find_members(db, query, SEARCH_LIMIT)
+    found = matching.find_members(data, query, SEARCH_LIMIT)
     if query and not found:
         st.info(tr("matching.search_none"))
     elif len(found) == SEARCH_LIMIT:
         st.caption(tr("matching.search_more", limit=SEARCH_LIMIT))
-    by_id.update({p.id: p for p in [*matching.profiles_of(db, chosen), *found]})
+    by_id.update({p.id: p for p in [*matching.profiles_of(data, chosen), *found]})
     return list(dict.fromkeys([*(i for i in chosen if i in by_id), *(p.id for p in found)]))
 
 
@@ -68,7 +69,8 @@ if by_member.open:
                                key=wkey(f"matching_need_filter_{chosen}"),
                                format_func=lambda t: vocab.tag_label(t, language) if t else tr("matching.any"))
             industry, region = filters("matching", c, d)
-            found = matching.suggest(db, chosen, int(top_k), need=need or None, industry=industry, region=region)
+            found = matching.suggest(db, chosen, int(top_k), need=need or None, industry=industry, region=region,
+                                         data=data)
             if found.held_back:
                 st.caption(tr("matching.held_back", count=found.held_back, cap=matching.EXPOSURE_CAP,
                               days=matching.EXPOSURE_DAYS))
@@ -101,12 +103,12 @@ if by_need.open:
                             format_func=lambda t: vocab.tag_label(t, language))
         a, b = st.columns(2)
         industry, region = filters("matching_need", a, b)
-        offering = matching.offerers(db, need, 50, industry=industry, region=region)
+        offering = matching.offerers(db, need, 50, industry=industry, region=region, data=data)
         st.write(tr("matching.need_list", need=vocab.tag_label(need, language)))
         if not offering:
             st.info(tr("matching.need_empty"))
         else:
-            exposure = matching.match_data(db).exposure
+            exposure = data.exposure
             st.dataframe(pd.DataFrame({
                 tr("matching.col.name"): [p.name for p in offering],
                 tr("matching.col.email"): [p.email for p in offering],

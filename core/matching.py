@@ -357,13 +357,13 @@ def capped_ids(data: MatchData) -> set[int]:
 
 
 def suggest(engine: Engine, member_id: int, k: int = 10, *, need: str | None = None, industry: str | None = None,
-            region: str | None = None, today: dt.date | None = None) -> Suggestions:
+            region: str | None = None, today: dt.date | None = None, data: MatchData | None = None) -> Suggestions:
     """The k best candidates for a member, best first. Raises MemberNotMatchable for a member not opted in.
 
     `need`: only candidates who offer what answers it; `industry` (a JSIC major letter or medium code)
-    and `region` filter the candidates.
+    and `region` filter the candidates. `data`: the index already fetched in this run (else it is fetched).
     """
-    data = match_data(engine, today)
+    data = data or match_data(engine, today)
     i = _position(data, member_id)
     index = data.index
     keep = _filter(data, need, industry, region)
@@ -377,9 +377,9 @@ def suggest(engine: Engine, member_id: int, k: int = 10, *, need: str | None = N
 
 
 def offerers(engine: Engine, need: str, k: int = 20, *, industry: str | None = None, region: str | None = None,
-             today: dt.date | None = None) -> list[Profile]:
+             today: dt.date | None = None, data: MatchData | None = None) -> list[Profile]:
     """Members who offer what answers `need`, fewest recent introductions first (so nobody is flooded)."""
-    data = match_data(engine, today)
+    data = data or match_data(engine, today)
     keep = _filter(data, need, industry, region)
     positions = np.arange(len(data.index)) if keep is None else np.nonzero(keep)[0]
     capped = capped_ids(data)
@@ -392,9 +392,9 @@ def matchable_members(engine: Engine, today: dt.date | None = None) -> list[Prof
     return list(match_data(engine, today).index.profiles)
 
 
-def profiles_of(engine: Engine, member_ids: Iterable[int], today: dt.date | None = None) -> list[Profile]:
+def profiles_of(data: MatchData, member_ids: Sequence[int]) -> list[Profile]:
     """The profiles of those of `member_ids` who may still be matched, in the order given."""
-    index = match_data(engine, today).index
+    index = data.index
     return [index.profiles[index.position[m]] for m in member_ids if m in index.position]
 
 
@@ -402,10 +402,9 @@ def _search_key(text: str) -> str:
     return "".join(_key(text).split())  # NFKC, case-folded, without spaces: 「山田太郎」 finds 「山田 太郎」
 
 
-def find_members(engine: Engine, query: str, limit: int = 50, today: dt.date | None = None) -> list[Profile]:
+def find_members(data: MatchData, query: str, limit: int = 50) -> list[Profile]:
     """Up to `limit` members who may be matched whose name or e-mail contains `query` (by id; the first
     `limit` for an empty query)."""
-    data = match_data(engine, today)
     wanted = _search_key(query)
     if not wanted:
         return list(data.index.profiles[:limit])
