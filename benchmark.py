@@ -164,7 +164,7 @@ def _queue_sql(db, role: str) -> None:
 def _members_sql(db, role: str) -> None:
     from core import members
 
-    members.search(db, "", False)
+    members.search(db, "", False, limit=100)  # the rows the page lists (SHOWN in app_pages/members.py)
 
 
 def _matching_sql(db, role: str) -> None:

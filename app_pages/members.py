@@ -14,19 +14,20 @@ db = engine()
 language = lang()
 industries = ["", *vocab.industries()]
 regions = ["", *(r.code for r in vocab.regions())]
+SHOWN = 100  # rows listed and offered for editing; a search finds the others
 
 st.title(tr("members.title"))
 show_flash()
 left, right = st.columns([3, 1])
 text = left.text_input(tr("members.search"), key="members_search")
 include_left = right.toggle(tr("members.include_left"), key="members_include_left")
-found = members.search(db, text, include_left)
+found = members.search(db, text, include_left, limit=SHOWN)
 st.download_button(tr("members.export"), data=lambda: members_csv(db, account.username, lang=language),
                    file_name="members.csv", mime="text/csv", icon=":material/download:", key="members_export")
 if not found:
     st.info(tr("members.empty"))
     st.stop()
-st.caption(tr("members.count", count=len(found)))
+st.caption(tr("members.count", count=len(found), limit=SHOWN))
 st.dataframe(pd.DataFrame({
     tr("field.full_name"): [m.full_name for m in found],
     tr("field.email"): [m.email for m in found],
