@@ -352,6 +352,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "members.title": ("会員", "Members"),
     "members.search": ("氏名・メール・勤務先で検索", "Search by name, e-mail or employer"),
     "members.include_left": ("退会した会員も表示する", "Include members who left"),
+    "members.tab.list": ("会員一覧", "Members"),
+    "members.tab.edit": ("会員情報の編集・退会", "Edit a member or record leaving"),
     "members.count": ("{count} 人を表示（新しい入会順、最大{limit}人。ほかの人は名前・メール・勤務先で検索してください）", "Showing {count} members (newest first, at most {limit}; search by name, e-mail or employer for others)"),
     "members.empty": ("該当する会員はいません。", "No members match."),
     "members.pick": ("表示・編集する会員", "Member to view or edit"),

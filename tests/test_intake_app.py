@@ -161,6 +161,9 @@ def test_the_members_page_edits_a_profile_and_records_leaving(imported):
     decide(open_detail(at, app_id(imported, "taro.yamada")), "approve")
     at = organizer_on(MEMBERS)
     assert at.dataframe[0].value["氏名"].tolist() == ["山田 太郎"]
+    assert "members_employer" not in [w.key for w in at.text_input]  # only the open tab runs
+    at.session_state["members_tabs"] = "会員情報の編集・退会"
+    at.run()
     at.text_input(key="members_employer").input("株式会社ニュー")
     at.multiselect(key="members_offers").set_value(["can_advise"])
     next(b for b in at.button if b.proto.id.endswith("保存する")).click().run()
