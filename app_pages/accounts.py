@@ -4,7 +4,7 @@ import streamlit as st
 from core import accounts
 from core.errors import DomainError, PasswordsDiffer
 from db.models import ROLES
-from ui.frame import data_changed, engine, flash, require_role, show_flash
+from ui.frame import data_changed, engine, flash, lazy_tabs, require_role, show_flash
 from ui.i18n import error_text, local_time, tr, wkey
 
 admin = require_role(("admin",))
@@ -30,9 +30,7 @@ def checked_password(password: str, repeat: str) -> str:
 st.title(tr("accounts.title"))
 show_flash()
 
-# only the open tab runs
-list_tab, add_tab, edit_tab = st.tabs([tr("accounts.list"), tr("accounts.add"), tr("accounts.edit")],
-                                      key=wkey("accounts_tabs"), on_change="rerun")
+list_tab, add_tab, edit_tab = lazy_tabs(["accounts.list", "accounts.add", "accounts.edit"], "accounts_tabs")
 rows = accounts.list_accounts(db) if list_tab.open or edit_tab.open else []
 if list_tab.open:
     with list_tab:

@@ -3,7 +3,7 @@ import streamlit as st
 
 from core import introductions, matching, pairing, vocab
 from core.errors import DomainError
-from ui.frame import data_changed, engine, flash, require_role, show_flash
+from ui.frame import data_changed, engine, flash, lazy_tabs, require_role, show_flash
 from ui.i18n import error_text, lang, tr, wkey
 
 account = require_role(("admin", "organizer"))
@@ -48,9 +48,8 @@ def member_options(search_key: str, chosen: list[int]) -> list[int]:
     return list(dict.fromkeys([*(i for i in chosen if i in by_id), *(p.id for p in found)]))
 
 
-# only the open tab runs (each tab's pickers and tables are heavy with many members)
-by_member, by_need, event = st.tabs([tr("matching.tab.member"), tr("matching.tab.need"), tr("matching.tab.event")],
-                                    key=wkey("matching_tabs"), on_change="rerun")
+by_member, by_need, event = lazy_tabs(["matching.tab.member", "matching.tab.need", "matching.tab.event"],
+                                     "matching_tabs")
 
 if by_member.open:
     with by_member:

@@ -6,7 +6,7 @@ import streamlit as st
 from core import members, vocab
 from core.errors import DomainError
 from core.exports import members_csv
-from ui.frame import data_changed, engine, flash, require_role, show_flash
+from ui.frame import data_changed, engine, flash, lazy_tabs, require_role, show_flash
 from ui.i18n import TOKYO, error_text, lang, tr, wkey
 
 account = require_role(("admin", "organizer"))
@@ -92,9 +92,7 @@ st.download_button(tr("members.export"), data=lambda: members_csv(db, account.us
 if not found:
     st.info(tr("members.empty"))
     st.stop()
-# only the open tab runs
-list_tab, edit_tab = st.tabs([tr("members.tab.list"), tr("members.tab.edit")], key=wkey("members_tabs"),
-                             on_change="rerun")
+list_tab, edit_tab = lazy_tabs(["members.tab.list", "members.tab.edit"], "members_tabs")
 if list_tab.open:
     with list_tab:
         st.caption(tr("members.count", count=len(found), limit=SHOWN))

@@ -5,8 +5,8 @@ from core import questions
 from core.errors import DomainError
 from core.questions import QuestionRow
 from core.settings import get_setting, set_setting
-from ui.frame import data_changed, engine, flash, require_role, show_flash
-from ui.i18n import error_text, tr, wkey
+from ui.frame import data_changed, engine, flash, lazy_tabs, require_role, show_flash
+from ui.i18n import error_text, tr
 
 admin = require_role(("admin",))
 db = engine()
@@ -14,9 +14,7 @@ db = engine()
 st.title(tr("settings.title"))
 show_flash()
 
-# only the open tab runs
-network_tab, questions_tab = st.tabs([tr("settings.network"), tr("settings.questions")], key=wkey("settings_tabs"),
-                                     on_change="rerun")
+network_tab, questions_tab = lazy_tabs(["settings.network", "settings.questions"], "settings_tabs")
 if network_tab.open:
     with network_tab, st.form("settings_network"):
         name_ja = st.text_input(tr("settings.name_ja"), get_setting(db, "network_name"), key="settings_name_ja")

@@ -47,6 +47,18 @@ def logged_in(username: str) -> AppTest:
     return at.run()
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open a tab of a page whose tabs run only while open (ui.frame.lazy_tabs), as a click on it does."""
+    at.session_state[key] = label
+    return at.run()
+
+
+def open_add_account_form(at: AppTest) -> AppTest:
+    at.switch_page(ACCOUNTS).run()
+    assert "accounts_new_username" not in [w.key for w in at.text_input]  # only the open tab runs
+    return open_tab(at, "accounts_tabs", "アカウントを追加")
+
+
 def openable_pages(at: AppTest) -> list[str]:
     """The page scripts this session can switch to (AppTest refuses pages not registered for it)."""
     openable = []
@@ -144,11 +156,7 @@ def test_disabling_an_account_ends_its_open_session(db):
 
 
 def test_the_admin_adds_an_account_on_the_accounts_page_and_it_can_log_in(db):
-    at = logged_in("boss")
-    at.switch_page(ACCOUNTS).run()
-    assert "accounts_new_username" not in [w.key for w in at.text_input]  # only the open tab runs
-    at.session_state["accounts_tabs"] = "アカウントを追加"
-    at.run()
+    at = open_add_account_form(logged_in("boss"))
     at.text_input(key="accounts_new_username").input("Tanaka")
     at.text_input(key="accounts_new_name").input("田中 一郎")
     at.selectbox(key="accounts_new_role").set_value("liaison")
@@ -163,11 +171,7 @@ def test_the_admin_adds_an_account_on_the_accounts_page_and_it_can_log_in(db):
 
 
 def test_the_accounts_page_explains_a_refused_password(db):
-    at = logged_in("boss")
-    at.switch_page(ACCOUNTS).run()
-    assert "accounts_new_username" not in [w.key for w in at.text_input]  # only the open tab runs
-    at.session_state["accounts_tabs"] = "アカウントを追加"
-    at.run()
+    at = open_add_account_form(logged_in("boss"))
     at.text_input(key="accounts_new_username").input("yamada")
     at.text_input(key="accounts_new_name").input("山田")
     at.text_input(key="accounts_new_password").input("short")
@@ -181,8 +185,7 @@ def test_the_admin_changes_a_role_and_disables_an_account(db):
     at = logged_in("boss")
     at.switch_page(ACCOUNTS).run()
     assert "sato" in at.dataframe[0].value.iloc[:, 0].tolist()  # the list tab is open first
-    at.session_state["accounts_tabs"] = "アカウントを編集"
-    at.run()
+    open_tab(at, "accounts_tabs", "アカウントを編集")
     at.selectbox(key="accounts_target").set_value("sato").run()
     at.selectbox(key="accounts_edit_role").set_value("liaison")
     at.button(key="FormSubmitter:accounts_role-権限を変更").click().run()
@@ -212,8 +215,7 @@ def test_the_admin_changes_the_settings_and_adds_a_screening_question(db):
     at.button(key="FormSubmitter:settings_network-保存する").click().run()
     assert any("設定を保存しました" in s.value for s in at.success)
     assert get_setting(db, "k_anonymity") == 7 and get_setting(db, "public_form_enabled") is True
-    at.session_state["settings_tabs"] = "審査質問"
-    at.run()
+    open_tab(at, "settings_tabs", "審査質問")
     at.text_input(key="settings_new_text").input("現在のお仕事の内容を教えてください")
     at.button(key="FormSubmitter:settings_new_question-追加する").click().run()
     assert not at.exception

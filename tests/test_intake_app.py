@@ -11,7 +11,7 @@ from core.importing import mapping_from_toml
 from core.settings import get_setting
 from db.engine import make_engine, read_session
 from db.models import Application, Member
-from tests.test_app import new_app, submit_login
+from tests.test_app import new_app, open_tab, submit_login
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "applications_google_forms_cp932.csv"
 QUEUE, IMPORTS, MEMBERS = "app_pages/queue.py", "app_pages/imports.py", "app_pages/members.py"
@@ -162,8 +162,7 @@ def test_the_members_page_edits_a_profile_and_records_leaving(imported):
     at = organizer_on(MEMBERS)
     assert at.dataframe[0].value["氏名"].tolist() == ["山田 太郎"]
     assert "members_employer" not in [w.key for w in at.text_input]  # only the open tab runs
-    at.session_state["members_tabs"] = "会員情報の編集・退会"
-    at.run()
+    open_tab(at, "members_tabs", "会員情報の編集・退会")
     at.text_input(key="members_employer").input("株式会社ニュー")
     at.multiselect(key="members_offers").set_value(["can_advise"])
     next(b for b in at.button if b.proto.id.endswith("保存する")).click().run()

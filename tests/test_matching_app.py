@@ -10,7 +10,7 @@ from core import accounts
 from core import introductions as intros
 from db.engine import make_engine, write_session
 from db.models import Member
-from tests.test_app import new_app, submit_login
+from tests.test_app import new_app, open_tab, submit_login
 from tests.test_matching import add_member
 
 MATCHING, INTRODUCTIONS = "app_pages/matching.py", "app_pages/introductions.py"
@@ -43,9 +43,7 @@ def organizer_on(page: str):
 
 
 def event_tab(at):
-    """Open the event tab (only the open tab runs)."""
-    at.session_state["matching_tabs"] = "イベントの組み合わせ"
-    return at.run()
+    return open_tab(at, "matching_tabs", "イベントの組み合わせ")
 
 
 def test_the_explorer_shows_ranked_candidates_with_reasons_in_words(db):
@@ -158,8 +156,7 @@ def test_the_liaison_cannot_open_the_matching_pages(db):
 
 def test_the_need_tab_lists_who_offers_the_need_chosen(db):
     at = organizer_on(MATCHING)
-    at.session_state["matching_tabs"] = "ニーズから探す"
-    at.run()
+    open_tab(at, "matching_tabs", "ニーズから探す")
     at.selectbox(key="matching_need").set_value("seeking_clients").run()
     assert not at.exception
     shown = next(d.value for d in at.dataframe if "氏名" in d.value.columns)

@@ -11,7 +11,7 @@ from core.accounts import Account
 from core.config import demo_wanted
 from core.setup import init_database, seed_demo
 from db.engine import Engine, database_url, is_default_database, make_engine
-from ui.i18n import tr
+from ui.i18n import tr, wkey
 
 ACCOUNT_KEY = "account"
 FLASH_KEY = "frame_flash"
@@ -68,3 +68,12 @@ def show_flash() -> None:
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
         st.success(message)
+
+
+def lazy_tabs(label_keys: list[str], key: str) -> list:
+    """Tabs of which only the open one runs: test `tab.open` before drawing a tab's content.
+
+    A rerun draws one tab's widgets instead of all of them (st.tabs with on_change="rerun"); the key
+    carries the language, as the open tab is remembered by its label.
+    """
+    return st.tabs([tr(label) for label in label_keys], key=wkey(key), on_change="rerun")
